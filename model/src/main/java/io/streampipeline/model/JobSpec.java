@@ -1,0 +1,147 @@
+package io.streampipeline.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class JobSpec {
+
+  @Min(1)
+  @Max(1024)
+  @Default("1")
+  @JsonPropertyDescription("Parallelism of the Flink job.")
+  private Integer parallelism = 1;
+
+  @Default("exactly-once")
+  @JsonPropertyDescription("exactly-once (Kafka transactions, default) or at-least-once.")
+  private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+
+  @Pattern(Durations.PATTERN)
+  @Default("10s")
+  @JsonPropertyDescription("Checkpoint interval; with exactly-once, also how often the sink's output becomes visible.")
+  private String checkpointInterval = "10s";
+
+  @Min(0)
+  @Default("10")
+  @JsonPropertyDescription("How many times the job restarts after a failure before it fails for good.")
+  private Integer restartAttempts = 10;
+
+  @Pattern(Durations.PATTERN)
+  @Default("10s")
+  @JsonPropertyDescription("Delay between restarts.")
+  private String restartDelay = "10s";
+
+  @Default("savepoint")
+  @JsonPropertyDescription("How state is carried across an upgrade: savepoint (default), last-state or stateless.")
+  private UpgradeMode upgradeMode = UpgradeMode.SAVEPOINT;
+
+  @Default("running")
+  @JsonPropertyDescription("running, or suspended to stop the job (with a savepoint unless stateless).")
+  private JobState state = JobState.RUNNING;
+
+  @JsonPropertyDescription("Job image; defaults to the operator's configured job image.")
+  private String image;
+
+  @JsonPropertyDescription("JobManager pod resources.")
+  private ResourcesSpec jobManager = new ResourcesSpec();
+
+  @JsonPropertyDescription("TaskManager pod resources.")
+  private ResourcesSpec taskManager = new ResourcesSpec();
+
+  @JsonPropertyDescription("Extra Flink configuration; keys the operator sets from this spec cannot be overridden.")
+  private Map<String, String> flinkConfiguration = new LinkedHashMap<>();
+
+  public Integer getParallelism() {
+    return parallelism;
+  }
+
+  public void setParallelism(Integer parallelism) {
+    this.parallelism = parallelism;
+  }
+
+  public DeliveryGuarantee getDelivery() {
+    return delivery;
+  }
+
+  public void setDelivery(DeliveryGuarantee delivery) {
+    this.delivery = delivery;
+  }
+
+  public String getCheckpointInterval() {
+    return checkpointInterval;
+  }
+
+  public void setCheckpointInterval(String checkpointInterval) {
+    this.checkpointInterval = checkpointInterval;
+  }
+
+  public Integer getRestartAttempts() {
+    return restartAttempts;
+  }
+
+  public void setRestartAttempts(Integer restartAttempts) {
+    this.restartAttempts = restartAttempts;
+  }
+
+  public String getRestartDelay() {
+    return restartDelay;
+  }
+
+  public void setRestartDelay(String restartDelay) {
+    this.restartDelay = restartDelay;
+  }
+
+  public UpgradeMode getUpgradeMode() {
+    return upgradeMode;
+  }
+
+  public void setUpgradeMode(UpgradeMode upgradeMode) {
+    this.upgradeMode = upgradeMode;
+  }
+
+  public JobState getState() {
+    return state;
+  }
+
+  public void setState(JobState state) {
+    this.state = state;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ResourcesSpec getJobManager() {
+    return jobManager;
+  }
+
+  public void setJobManager(ResourcesSpec jobManager) {
+    this.jobManager = jobManager;
+  }
+
+  public ResourcesSpec getTaskManager() {
+    return taskManager;
+  }
+
+  public void setTaskManager(ResourcesSpec taskManager) {
+    this.taskManager = taskManager;
+  }
+
+  public Map<String, String> getFlinkConfiguration() {
+    return flinkConfiguration;
+  }
+
+  public void setFlinkConfiguration(Map<String, String> flinkConfiguration) {
+    this.flinkConfiguration = flinkConfiguration;
+  }
+}

@@ -1,0 +1,89 @@
+package io.streampipeline.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.format != 'json' || (has(self.schema) && size(self.schema) > 0)",
+    message = "schema is required when format is json",
+    fieldPath = ".schema")
+@ValidationRule(
+    value = "!has(self.eventTime) || (has(self.schema) && self.schema.exists(c, c.name == self.eventTime.column"
+        + " && c.type.startsWith('TIMESTAMP')))",
+    message = "eventTime.column must name a TIMESTAMP column of the schema",
+    fieldPath = ".eventTime.column")
+public class SourceSpec extends TopicSpec {
+
+  /** Offsets a source can start from when it has none committed, or a timestamp. */
+  public static final String STARTING_OFFSETS_PATTERN =
+      "^(committed|earliest|latest|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$";
+
+  @Required
+  @Pattern("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
+  @JsonPropertyDescription("The table name the SQL uses for this source.")
+  private String name;
+
+  @Default("raw")
+  @JsonPropertyDescription("raw: one STRING column named line; json: the columns of schema.")
+  private Format format = Format.RAW;
+
+  @Size(max = 64)
+  @JsonPropertyDescription("Columns of a json source.")
+  private List<ColumnSpec> schema = new ArrayList<>();
+
+  @Pattern(STARTING_OFFSETS_PATTERN)
+  @Default("committed")
+  @JsonPropertyDescription("committed (falling back to earliest), earliest, latest, or an RFC 3339 timestamp.")
+  private String startingOffsets = "committed";
+
+  @JsonPropertyDescription("Event-time column and watermark; without it the source has processing time only.")
+  private EventTimeSpec eventTime;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Format getFormat() {
+    return format;
+  }
+
+  public void setFormat(Format format) {
+    this.format = format;
+  }
+
+  public List<ColumnSpec> getSchema() {
+    return schema;
+  }
+
+  public void setSchema(List<ColumnSpec> schema) {
+    this.schema = schema;
+  }
+
+  public String getStartingOffsets() {
+    return startingOffsets;
+  }
+
+  public void setStartingOffsets(String startingOffsets) {
+    this.startingOffsets = startingOffsets;
+  }
+
+  public EventTimeSpec getEventTime() {
+    return eventTime;
+  }
+
+  public void setEventTime(EventTimeSpec eventTime) {
+    this.eventTime = eventTime;
+  }
+}

@@ -1,0 +1,127 @@
+package io.streampipeline.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a user asks for: Kafka sources, a Flink SQL transform, a Kafka sink and a dead-letter topic.
+ *
+ * <p>The rules below are enforced by the API server at admission (CEL), so that a bad spec never reaches
+ * the operator; {@link io.streampipeline.plan.PlanValidator} repeats them for the CLI, which has no API
+ * server.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.sources.all(s, self.sources.filter(t, t.name == s.name).size() == 1)",
+    message = "spec.sources[].name must be unique",
+    reason = "FieldValueDuplicate",
+    fieldPath = ".sources")
+@ValidationRule(
+    value = "self.sources.all(s, self.sources.filter(t, t.topic == s.topic).size() == 1)",
+    message = "spec.sources[].topic must be unique",
+    reason = "FieldValueDuplicate",
+    fieldPath = ".sources")
+@ValidationRule(
+    value = "!self.sources.exists(s, s.topic == self.sink.topic)",
+    message = "spec.sink.topic must not also be a source topic",
+    fieldPath = ".sink.topic")
+@ValidationRule(
+    value = "!has(self.deadLetter) || (self.deadLetter.topic != self.sink.topic"
+        + " && !self.sources.exists(s, s.topic == self.deadLetter.topic))",
+    message = "spec.deadLetter.topic must differ from the sink and source topics",
+    fieldPath = ".deadLetter.topic")
+@ValidationRule(
+    value = "self.sources.all(s, !oldSelf.sources.exists(o, o.name == s.name && o.topic == s.topic"
+        + " && o.partitions > s.partitions))",
+    message = "spec.sources[].partitions cannot decrease (Kafka cannot remove partitions)",
+    reason = "FieldValueForbidden",
+    fieldPath = ".sources")
+public class StreamPipelineSpec {
+
+  @Required
+  @JsonPropertyDescription("The Kafka cluster the topics live on.")
+  private KafkaSpec kafka;
+
+  @Required
+  @Size(min = 1, max = 8)
+  @JsonPropertyDescription("Kafka topics read by the job; each is a table named after `name` in the SQL.")
+  private List<SourceSpec> sources = new ArrayList<>();
+
+  @Required
+  @JsonPropertyDescription("The Flink SQL query over the sources.")
+  private TransformSpec transform;
+
+  @Required
+  @JsonPropertyDescription("The Kafka topic the query's result is written to.")
+  private SinkSpec sink;
+
+  @JsonPropertyDescription("Where records that cannot be read go; without it such records fail the job.")
+  private DeadLetterSpec deadLetter;
+
+  @JsonPropertyDescription("How the Flink job runs.")
+  private JobSpec job = new JobSpec();
+
+  @JsonPropertyDescription("What happens to the pipeline's topics when it is deleted.")
+  private TopicsSpec topics = new TopicsSpec();
+
+  public KafkaSpec getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaSpec kafka) {
+    this.kafka = kafka;
+  }
+
+  public List<SourceSpec> getSources() {
+    return sources;
+  }
+
+  public void setSources(List<SourceSpec> sources) {
+    this.sources = sources;
+  }
+
+  public TransformSpec getTransform() {
+    return transform;
+  }
+
+  public void setTransform(TransformSpec transform) {
+    this.transform = transform;
+  }
+
+  public SinkSpec getSink() {
+    return sink;
+  }
+
+  public void setSink(SinkSpec sink) {
+    this.sink = sink;
+  }
+
+  public DeadLetterSpec getDeadLetter() {
+    return deadLetter;
+  }
+
+  public void setDeadLetter(DeadLetterSpec deadLetter) {
+    this.deadLetter = deadLetter;
+  }
+
+  public JobSpec getJob() {
+    return job;
+  }
+
+  public void setJob(JobSpec job) {
+    this.job = job;
+  }
+
+  public TopicsSpec getTopics() {
+    return topics;
+  }
+
+  public void setTopics(TopicsSpec topics) {
+    this.topics = topics;
+  }
+}

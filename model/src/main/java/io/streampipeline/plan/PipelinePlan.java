@@ -1,0 +1,42 @@
+package io.streampipeline.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.streampipeline.model.DeliveryGuarantee;
+import java.util.List;
+
+/**
+ * The contract between the operator and the bundled Flink job: everything the job needs to know about a
+ * pipeline, and nothing about Kubernetes. The operator writes it into the FlinkDeployment's job arguments
+ * with {@link PlanCodec}; the job reads it back with the same codec. A change that a job of an older
+ * version could misread must bump {@link PlanCodec#CURRENT_VERSION}.
+ *
+ * @param version plan format version
+ * @param pipeline the pipeline's identity, {@code namespace/name}; names Kafka groups and transactions
+ * @param deadLetterTopic null when the pipeline has no dead-letter topic
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PipelinePlan(
+    int version,
+    String pipeline,
+    String bootstrapServers,
+    List<SourcePlan> sources,
+    String sql,
+    SinkPlan sink,
+    String deadLetterTopic,
+    DeliveryGuarantee delivery,
+    long checkpointIntervalMs,
+    int restartAttempts,
+    long restartDelayMs,
+    String consumerGroup,
+    String transactionalIdPrefix) {
+
+  public SourcePlan source(String name) {
+    return sources.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The same plan reading from and writing to another cluster; the CLI uses it for its local broker. */
+  public PipelinePlan withBootstrapServers(String servers) {
+    return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,
+        checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix);
+  }
+}
