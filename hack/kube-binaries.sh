@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the control-plane binaries that the integration tests run (kube-apiserver, etcd, kubectl)
+# Builds the control-plane binaries that the integration tests run (kube-apiserver, etcd, kubectl, and
+# kube-controller-manager for its garbage collector)
 # from their Go modules, and caches them in the layout fabric8 kube-api-test reads:
-#   $KUBE_BINARIES_DIR/k8s/<version>-<os>-<arch>/{kube-apiserver,etcd,kubectl}
+#   $KUBE_BINARIES_DIR/k8s/<version>-<os>-<arch>/{kube-apiserver,etcd,kubectl,kube-controller-manager}
 # Used where Kubernetes release binaries cannot be downloaded; where they can, kube-api-test's own
 # download still works and this script is not needed. Prints the directory on its last line.
 set -euo pipefail
@@ -14,14 +15,14 @@ os="$(go env GOOS)"
 arch="$(go env GOARCH)"
 target="$KUBE_BINARIES_DIR/k8s/${K8S_VERSION}-${os}-${arch}"
 
-if [[ -x "$target/kube-apiserver" && -x "$target/etcd" && -x "$target/kubectl" ]]; then
+if [[ -x "$target/kube-apiserver" && -x "$target/etcd" && -x "$target/kubectl" && -x "$target/kube-controller-manager" ]]; then
   echo "$KUBE_BINARIES_DIR"
   exit 0
 fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$target.tmp"
+rm -rf "$target.tmp" && mkdir -p "$target.tmp"
 
 # k8s.io/kubernetes is not meant to be a dependency: its staging modules are required at v0.0.0 and
 # must be pinned with replace directives to the release's matching v0.x tags.
@@ -51,6 +52,7 @@ package tools
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
@@ -62,6 +64,8 @@ GO
     -o "$target.tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
   GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=v${K8S_VERSION} -X k8s.io/component-base/version.gitVersion=v${K8S_VERSION}" \
     -o "$target.tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
+  GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v${K8S_VERSION}" \
+    -o "$target.tmp/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
 )
 
 (

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ColumnSpec {
@@ -15,11 +16,13 @@ public class ColumnSpec {
 
   @Required
   @Pattern("^[a-zA-Z_][a-zA-Z0-9_]*$")
+  @Size(max = 63)
   @JsonPropertyDescription("Column name, also the JSON field name.")
   private String name;
 
   @Required
   @Pattern(TYPE_PATTERN)
+  @Size(max = 32)
   @JsonPropertyDescription("Flink SQL type: STRING, BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, DECIMAL(p,s),"
       + " TIMESTAMP(p) or TIMESTAMP_LTZ(p).")
   private String type;

@@ -28,6 +28,7 @@ public class SourceSpec extends TopicSpec {
 
   @Required
   @Pattern("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
+  @Size(max = 63)
   @JsonPropertyDescription("The table name the SQL uses for this source.")
   private String name;
 
@@ -35,11 +36,12 @@ public class SourceSpec extends TopicSpec {
   @JsonPropertyDescription("raw: one STRING column named line; json: the columns of schema.")
   private Format format = Format.RAW;
 
-  @Size(max = 64)
+  @Size(max = 32)
   @JsonPropertyDescription("Columns of a json source.")
   private List<ColumnSpec> schema = new ArrayList<>();
 
   @Pattern(STARTING_OFFSETS_PATTERN)
+  @Size(max = 64)
   @Default("committed")
   @JsonPropertyDescription("committed (falling back to earliest), earliest, latest, or an RFC 3339 timestamp.")
   private String startingOffsets = "committed";

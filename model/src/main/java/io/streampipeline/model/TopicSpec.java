@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ public abstract class TopicSpec {
 
   @Required
   @Pattern("^[a-zA-Z0-9._-]{1,249}$")
+  @Size(max = 249)
   @JsonPropertyDescription("Kafka topic name.")
   private String topic;
 

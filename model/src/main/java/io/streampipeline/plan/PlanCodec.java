@@ -17,8 +17,7 @@ public final class PlanCodec {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private PlanCodec() {}
 

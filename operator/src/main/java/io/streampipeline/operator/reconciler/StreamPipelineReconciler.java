@@ -1,0 +1,154 @@
+package io.streampipeline.operator.reconciler;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.streampipeline.operator.api.Phase;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.api.StreamPipelineStatus;
+import io.streampipeline.operator.api.TopicStatus;
+import io.streampipeline.operator.children.ChildLabels;
+import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.status.EventRecorder;
+import io.streampipeline.operator.status.PipelineStatusComputer;
+import io.streampipeline.operator.status.Reasons;
+import io.streampipeline.operator.status.TransitionEvents;
+import io.streampipeline.plan.Problem;
+import io.streampipeline.plan.SpecValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a StreamPipeline: check what only the operator can check, bring the KafkaTopics to the spec,
+ * create or update the FlinkDeployment once every topic is Ready, and write what was observed to the status.
+ * It holds no finalizer: children are removed by owner references, so nothing can hang a namespace.
+ */
+@ControllerConfiguration(name = "streampipeline")
+public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamPipelineReconciler.class);
+  /** How often to look again while waiting on something no informer watches (CRDs, the Kafka cluster, foreign topics). */
+  static final Duration RECHECK = Duration.ofSeconds(15);
+
+  private final ClusterApis apis;
+  private final TopicApplier topics;
+  private final FlinkDeploymentApplier deployments;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock) {
+    this.apis = new ClusterApis(client, clock);
+    this.topics = new TopicApplier(client);
+    this.deployments = new FlinkDeploymentApplier(client, config);
+    this.events = new EventRecorder(client);
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, StreamPipeline>> prepareEventSources(EventSourceContext<StreamPipeline> context) {
+    var topicSource = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(KafkaTopic.class, StreamPipeline.class)
+            .withLabelSelector(ChildLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
+            .build(), context);
+    var deploymentSource = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(FlinkDeployment.class, StreamPipeline.class)
+            .withLabelSelector(ChildLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
+            .build(), context);
+    return List.of(topicSource, deploymentSource);
+  }
+
+  private static Set<ResourceID> pipelineOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
+    String pipeline = child.getMetadata().getLabels() == null ? null
+        : child.getMetadata().getLabels().get(ChildLabels.PIPELINE);
+    return pipeline == null ? Set.of() : Set.of(new ResourceID(pipeline, child.getMetadata().getNamespace()));
+  }
+
+  @Override
+  public UpdateControl<StreamPipeline> reconcile(StreamPipeline pipeline, Context<StreamPipeline> context) {
+    List<Problem> problems = SpecValidator.validate(pipeline.getSpec());
+    if (!problems.isEmpty()) {
+      String message = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+      return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Failed, Reasons.INVALID_SPEC,
+          "invalid spec: " + message, clock.instant()), null);
+    }
+    Optional<String> missing = apis.missingApis();
+    if (missing.isPresent()) {
+      return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Pending, Reasons.MISSING_APIS,
+          missing.get(), clock.instant()), RECHECK);
+    }
+    String namespace = pipeline.getMetadata().getNamespace();
+    String cluster = pipeline.getSpec().getKafka().getCluster();
+    if (!apis.kafkaClusterExists(namespace, cluster)) {
+      return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Pending, Reasons.KAFKA_CLUSTER_NOT_FOUND,
+          "Kafka cluster '" + cluster + "' (kafka.strimzi.io Kafka) does not exist in namespace " + namespace,
+          clock.instant()), RECHECK);
+    }
+
+    String name = pipeline.getMetadata().getName();
+    var owned = context.getSecondaryResources(KafkaTopic.class).stream()
+        .filter(t -> ChildLabels.ownedBy(t.getMetadata().getLabels(), name))
+        .toList();
+    List<TopicStatus> topicStatuses = topics.apply(pipeline, owned);
+    boolean topicsReady = topicStatuses.stream().allMatch(TopicStatus::isReady);
+
+    FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);
+    if (topicsReady) {
+      deployment = deployments.apply(pipeline, deployment);
+    }
+    StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, deployment, clock.instant());
+    boolean waitingOnUnwatched = topicStatuses.stream().anyMatch(t -> !t.isManaged() && !t.isReady())
+        || status.getPhase() == Phase.Upgrading;
+    return finish(pipeline, status, waitingOnUnwatched ? RECHECK : null);
+  }
+
+  /** Writes the status only when it changed, so that a resync of a settled pipeline makes no API call. */
+  private UpdateControl<StreamPipeline> finish(StreamPipeline pipeline, StreamPipelineStatus status, Duration recheck) {
+    StreamPipelineStatus before = pipeline.getStatus();
+    UpdateControl<StreamPipeline> control;
+    if (status.equals(before)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      TransitionEvents.emit(events, pipeline, before, status);
+      pipeline.setStatus(status);
+      pipeline.getMetadata().setManagedFields(null);
+      control = UpdateControl.patchStatus(pipeline);
+    }
+    return recheck == null ? control : control.rescheduleAfter(recheck);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<StreamPipeline> updateErrorStatus(StreamPipeline pipeline,
+      Context<StreamPipeline> context, Exception e) {
+    LOG.warn("Reconciling {}/{} failed: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+        e.getMessage());
+    StreamPipelineStatus status = PipelineStatusComputer.blocked(pipeline,
+        pipeline.getStatus() == null || pipeline.getStatus().getPhase() == null ? Phase.Pending
+            : pipeline.getStatus().getPhase(),
+        Reasons.RECONCILE_ERROR, "reconcile failed, retrying: " + e.getMessage(), clock.instant());
+    if (status.equals(pipeline.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    TransitionEvents.emit(events, pipeline, pipeline.getStatus(), status);
+    pipeline.setStatus(status);
+    pipeline.getMetadata().setManagedFields(null);
+    return ErrorStatusUpdateControl.patchStatus(pipeline);
+  }
+}

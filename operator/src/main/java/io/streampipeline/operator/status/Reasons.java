@@ -1,0 +1,23 @@
+package io.streampipeline.operator.status;
+
+/** Machine-readable condition reasons (CamelCase, as Kubernetes conventions ask). */
+public final class Reasons {
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String MISSING_APIS = "MissingCustomResourceDefinitions";
+  public static final String KAFKA_CLUSTER_NOT_FOUND = "KafkaClusterNotFound";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+  public static final String TOPICS_READY = "TopicsReady";
+  public static final String TOPICS_NOT_READY = "TopicsNotReady";
+  public static final String WAITING_FOR_TOPICS = "WaitingForTopics";
+  public static final String DEPLOYING = "Deploying";
+  public static final String JOB_RUNNING = "JobRunning";
+  public static final String UPGRADE_IN_PROGRESS = "UpgradeInProgress";
+  public static final String UPGRADE_STUCK = "UpgradeStuck";
+  public static final String UPGRADE_FAILED = "UpgradeFailed";
+  public static final String JOB_FAILED = "JobFailed";
+  public static final String FLINK_ERROR = "FlinkDeploymentError";
+  public static final String SUSPENDED = "Suspended";
+  public static final String SUSPENDING = "Suspending";
+
+  private Reasons() {}
+}

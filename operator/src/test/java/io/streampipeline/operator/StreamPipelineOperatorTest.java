@@ -1,0 +1,377 @@
+package io.streampipeline.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.streampipeline.model.JobState;
+import io.streampipeline.model.TopicsSpec.DeletionPolicy;
+import io.streampipeline.operator.api.Phase;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.api.TopicStatus;
+import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.PlayedOperators;
+import io.streampipeline.operator.testing.Pipelines;
+import io.streampipeline.operator.testing.TestCluster;
+import io.streampipeline.plan.PipelinePlan;
+import io.streampipeline.plan.PlanCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator in-process against a real kube-apiserver, with the tests playing Strimzi and Flink. */
+class StreamPipelineOperatorTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final List<String> WORDCOUNT_TOPICS = List.of("lines", "word-counts", "lines-dlq");
+
+  private static TestCluster cluster;
+  private static KubernetesClient client;
+  private static PlayedOperators played;
+  private static StreamPipelineOperator operator;
+
+  private String namespace;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = TestCluster.start().withAllCrds();
+    if (TestCluster.garbageCollectorAvailable()) {
+      cluster.withGarbageCollector();
+    }
+    client = cluster.client();
+    played = new PlayedOperators(client);
+    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void namespaceWithKafkaCluster() {
+    namespace = cluster.newNamespace("sp");
+    played.createKafkaCluster(namespace, "events");
+  }
+
+  @Test
+  void createsTopicsThenGatesTheFlinkDeploymentUntilTopicsAreReadyThenReportsReady() {
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).containsExactlyInAnyOrderElementsOf(WORDCOUNT_TOPICS));
+    KafkaTopic lines = topic("lines");
+    assertThat(lines.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "events");
+    assertThat(lines.getSpec().getPartitions()).isEqualTo(3);
+    assertThat(lines.getSpec().getTopicName()).isEqualTo("lines");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.CreatingTopics);
+      assertThat(condition("TopicsReady").getStatus()).isEqualTo("False");
+    });
+
+    played.topicReady(namespace, "lines");
+    played.topicReady(namespace, "word-counts");
+    await().pollDelay(Duration.ofSeconds(2)).atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(pipeline().getStatus().getTopicsReady()).isEqualTo("2/3"));
+    assertThat(deployment()).as("FlinkDeployment must wait for every topic").isNull();
+
+    played.topicReady(namespace, "lines-dlq");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    FlinkDeployment deployment = deployment();
+    assertThat(deployment.getSpec().getJob().getJarURI()).isEqualTo("local:///opt/flink/usrlib/streampipeline-job.jar");
+    assertThat(deployment.getSpec().getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
+    assertThat(deployment.getSpec().getFlinkConfiguration())
+        .containsEntry("execution.checkpointing.interval", "5000 ms")
+        .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE");
+    PipelinePlan plan = planOf(deployment);
+    assertThat(plan.sql()).contains("SPLIT_WORDS");
+    assertThat(plan.bootstrapServers()).isEqualTo("events-kafka-bootstrap." + namespace + ".svc:9092");
+    assertThat(plan.deadLetterTopic()).isEqualTo("lines-dlq");
+    var pod = deployment.getSpec().getPodTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getContainers().get(0).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Deploying));
+
+    played.flinkRunning(namespace, "wordcount", "job-1");
+    awaitReady();
+    StreamPipeline ready = pipeline();
+    assertThat(ready.getStatus().getJob().getState()).isEqualTo("RUNNING");
+    assertThat(ready.getStatus().getJob().getJobId()).isEqualTo("job-1");
+    assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(ready.getStatus().getConditions()).allSatisfy(c -> {
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+      assertThat(c.getLastTransitionTime()).isNotBlank();
+    });
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason).contains("JobRunning"));
+  }
+
+  @Test
+  void partitionIncreaseReachesTheKafkaTopic() {
+    runningWordCount();
+    edit(p -> p.getSpec().getSources().get(0).setPartitions(6));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topic("lines").getSpec().getPartitions()).isEqualTo(6));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.CreatingTopics));
+    played.topicReady(namespace, "lines");
+    awaitReady();
+  }
+
+  @Test
+  void sqlChangeReachesTheFlinkDeploymentAndIsReportedAsAnUpgrade() {
+    runningWordCount();
+    long generationBefore = deployment().getMetadata().getGeneration();
+    String newSql = "SELECT word, COUNT(*) AS cnt FROM lines, LATERAL TABLE(SPLIT_WORDS(line)) AS T(word)"
+        + " WHERE CHAR_LENGTH(word) > 3 GROUP BY word";
+    edit(p -> p.getSpec().getTransform().setSql(newSql));
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(planOf(deployment()).sql()).isEqualTo(newSql));
+    assertThat(deployment().getMetadata().getGeneration()).isGreaterThan(generationBefore);
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Upgrading);
+      assertThat(condition("Ready").getReason()).isEqualTo("UpgradeInProgress");
+    });
+    played.flinkUpgrading(namespace, "wordcount", "job-1");
+    played.flinkRunning(namespace, "wordcount", "job-2");
+    awaitReady();
+    assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo("job-2");
+  }
+
+  @Test
+  void suspendAndResume() {
+    runningWordCount();
+    edit(p -> p.getSpec().getJob().setState(JobState.SUSPENDED));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment().getSpec().getJob().getState())
+        .isEqualTo(org.apache.flink.kubernetes.operator.api.spec.JobState.SUSPENDED));
+    played.flinkSuspended(namespace, "wordcount", "job-1");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Suspended);
+      assertThat(condition("Ready").getReason()).isEqualTo("Suspended");
+    });
+
+    edit(p -> p.getSpec().getJob().setState(JobState.RUNNING));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment().getSpec().getJob().getState())
+        .isEqualTo(org.apache.flink.kubernetes.operator.api.spec.JobState.RUNNING));
+    played.flinkRunning(namespace, "wordcount", "job-3");
+    awaitReady();
+  }
+
+  @Test
+  void deletingWithRetainKeepsTopics() {
+    runningWordCount();
+    assertThat(topic("lines").getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(deployment().getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("wordcount"));
+
+    client.resource(pipeline()).delete();
+    await().atMost(TIMEOUT).until(() -> pipeline() == null);
+    if (TestCluster.garbageCollectorAvailable()) {
+      await().atMost(TIMEOUT).until(() -> deployment() == null);
+    }
+    await().pollDelay(Duration.ofSeconds(3)).atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(topicNames()).containsExactlyInAnyOrderElementsOf(WORDCOUNT_TOPICS));
+  }
+
+  @Test
+  void deletingWithDeleteRemovesTheTopicsItCreated() {
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+    edit(p -> p.getSpec().getTopics().setDeletionPolicy(DeletionPolicy.Delete));
+    readyWordCount();
+    assertThat(topic("lines").getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(pipeline().getMetadata().getUid()));
+
+    client.resource(pipeline()).delete();
+    if (TestCluster.garbageCollectorAvailable()) {
+      await().atMost(TIMEOUT).untilAsserted(() -> {
+        assertThat(topicNames()).isEmpty();
+        assertThat(deployment()).isNull();
+      });
+    }
+  }
+
+  @Test
+  void aPreExistingTopicIsUsedAsItIsAndNeverChangedOrDeleted() {
+    KafkaTopic existing = new KafkaTopicBuilder()
+        .withNewMetadata().withName("lines").withNamespace(namespace)
+          .withLabels(Map.of("strimzi.io/cluster", "events", "team", "ingest")).endMetadata()
+        .withNewSpec().withPartitions(12).withReplicas(3).withConfig(Map.of("retention.ms", "86400000")).endSpec()
+        .build();
+    client.resource(existing).create();
+    played.topicReady(namespace, "lines");
+    String versionBefore = topic("lines").getMetadata().getResourceVersion();
+
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getSpec().getTopics().setDeletionPolicy(DeletionPolicy.Delete);
+    client.resource(pipeline).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).hasSize(3));
+    played.topicReady(namespace, "word-counts");
+    played.topicReady(namespace, "lines-dlq");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    played.flinkRunning(namespace, "wordcount", "job-1");
+    awaitReady();
+
+    assertThat(pipeline().getStatus().getTopics()).filteredOn(t -> t.getTopic().equals("lines"))
+        .singleElement().satisfies(t -> assertThat(t.isManaged()).isFalse());
+    KafkaTopic after = topic("lines");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(versionBefore);
+    assertThat(after.getSpec().getPartitions()).isEqualTo(12);
+
+    client.resource(pipeline()).delete();
+    if (TestCluster.garbageCollectorAvailable()) {
+      await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).containsExactly("lines"));
+    }
+    assertThat(topic("lines").getMetadata().getResourceVersion()).isEqualTo(versionBefore);
+  }
+
+  @Test
+  void aMissingKafkaClusterIsReportedAndNothingIsCreated() {
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getSpec().getKafka().setCluster("nope");
+    client.resource(pipeline).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      Condition ready = condition("Ready");
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("KafkaClusterNotFound");
+      assertThat(ready.getMessage()).contains("'nope'");
+    });
+    assertThat(topicNames()).isEmpty();
+    assertThat(deployment()).isNull();
+  }
+
+  @Test
+  void aFlinkOperatorErrorReachesTheStatusAndEvents() {
+    runningWordCount();
+    played.flinkFailed(namespace, "wordcount", "job-1",
+        "{\"type\":\"org.apache.flink.kubernetes.operator.exception.ReconciliationException\","
+            + "\"message\":\"Job failed: java.lang.OutOfMemoryError: Java heap space\"}");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Failed);
+      Condition ready = condition("Ready");
+      assertThat(ready.getReason()).isEqualTo("FlinkDeploymentError");
+      assertThat(ready.getMessage()).isEqualTo("Flink operator: Job failed: java.lang.OutOfMemoryError: Java heap space");
+      assertThat(pipeline().getStatus().getError()).contains("OutOfMemoryError");
+    });
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events())
+        .anySatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("OutOfMemoryError");
+        }));
+  }
+
+  @Test
+  void aSettledPipelineIsNotWrittenAgainWhenTheOperatorRestarts() {
+    runningWordCount();
+    Map<String, String> versions = resourceVersions();
+    operator.close();
+    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    await().pollDelay(Duration.ofSeconds(5)).atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(resourceVersions()).isEqualTo(versions));
+  }
+
+  @Test
+  void anOperatorRestartedMidReconcileConvergesWithoutDuplicates() {
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).hasSize(3));
+    operator.close();
+    played.topicReady(namespace, "lines");
+    played.topicReady(namespace, "word-counts");
+    played.topicReady(namespace, "lines-dlq");
+    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    played.flinkRunning(namespace, "wordcount", "job-1");
+    awaitReady();
+    assertThat(topicNames()).containsExactlyInAnyOrderElementsOf(WORDCOUNT_TOPICS);
+    assertThat(client.resources(FlinkDeployment.class).inNamespace(namespace).list().getItems()).hasSize(1);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private void runningWordCount() {
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+    readyWordCount();
+  }
+
+  private void readyWordCount() {
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).hasSize(3));
+    WORDCOUNT_TOPICS.forEach(t -> played.topicReady(namespace, t));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    played.flinkRunning(namespace, "wordcount", "job-1");
+    awaitReady();
+  }
+
+  private void awaitReady() {
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      StreamPipeline p = pipeline();
+      assertThat(p.getStatus().getPhase()).as("phase; status error: %s", p.getStatus().getError())
+          .isEqualTo(Phase.Running);
+      assertThat(condition("Ready").getStatus()).isEqualTo("True");
+      assertThat(p.getStatus().getTopics()).allMatch(TopicStatus::isReady);
+    });
+  }
+
+  /** A user's edit: read, change, write; retried when the operator wrote the status in between. */
+  private void edit(java.util.function.Consumer<StreamPipeline> change) {
+    await().atMost(TIMEOUT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
+      StreamPipeline current = pipeline();
+      change.accept(current);
+      client.resource(current).update();
+      return true;
+    });
+  }
+
+  private StreamPipeline pipeline() {
+    return client.resources(StreamPipeline.class).inNamespace(namespace).withName("wordcount").get();
+  }
+
+  private Condition condition(String type) {
+    return pipeline().getStatus().condition(type).orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  private FlinkDeployment deployment() {
+    return client.resources(FlinkDeployment.class).inNamespace(namespace).withName("wordcount").get();
+  }
+
+  private KafkaTopic topic(String name) {
+    return client.resources(KafkaTopic.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private List<String> topicNames() {
+    return client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems().stream()
+        .map(t -> t.getMetadata().getName()).toList();
+  }
+
+  private List<Event> events() {
+    return client.v1().events().inNamespace(namespace).list().getItems();
+  }
+
+  private Map<String, String> resourceVersions() {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    versions.put("pipeline", pipeline().getMetadata().getResourceVersion());
+    versions.put("deployment", deployment().getMetadata().getResourceVersion());
+    client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems()
+        .forEach(t -> versions.put(t.getMetadata().getName(), t.getMetadata().getResourceVersion()));
+    return versions;
+  }
+
+  private static PipelinePlan planOf(FlinkDeployment deployment) {
+    String[] args = deployment.getSpec().getJob().getArgs();
+    assertThat(args[0]).isEqualTo(PlanCodec.PLAN_ARGUMENT);
+    return PlanCodec.decode(args[1]);
+  }
+}

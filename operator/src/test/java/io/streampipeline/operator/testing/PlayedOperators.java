@@ -1,0 +1,115 @@
+package io.streampipeline.operator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.function.Consumer;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
+import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.lifecycle.ResourceLifecycleState;
+import org.apache.flink.kubernetes.operator.api.status.FlinkDeploymentStatus;
+import org.apache.flink.kubernetes.operator.api.status.ReconciliationState;
+
+/**
+ * The tests' stand-in for the Strimzi and Flink operators, which cannot run here: it writes the status
+ * subresources those operators would write, through the real API server.
+ */
+public final class PlayedOperators {
+
+  private final KubernetesClient client;
+
+  public PlayedOperators(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public void createKafkaCluster(String namespace, String name) {
+    Kafka kafka = new KafkaBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewSpec()
+          .withNewKafka()
+            .withListeners(new GenericKafkaListenerBuilder().withName("plain").withPort(9092)
+                .withType(KafkaListenerType.INTERNAL).withTls(false).build())
+          .endKafka()
+        .endSpec()
+        .build();
+    client.resource(kafka).create();
+  }
+
+  /** Strimzi's topic operator reporting the topic created: Ready=True for the current generation. */
+  public void topicReady(String namespace, String name) {
+    topicStatus(namespace, name, "True", null, null);
+  }
+
+  public void topicNotReady(String namespace, String name, String reason, String message) {
+    topicStatus(namespace, name, "False", reason, message);
+  }
+
+  private void topicStatus(String namespace, String name, String ready, String reason, String message) {
+    writeStatus(client.resources(KafkaTopic.class).inNamespace(namespace).withName(name), topic -> {
+      KafkaTopicStatus status = new KafkaTopicStatus();
+      status.setObservedGeneration(topic.getMetadata().getGeneration());
+      status.setTopicName(topic.getSpec().getTopicName());
+      status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready)
+          .withReason(reason).withMessage(message).withLastTransitionTime("2026-01-01T00:00:00Z").build()));
+      topic.setStatus(status);
+    });
+  }
+
+  /** The Flink operator reporting the current spec deployed and the job running. */
+  public void flinkRunning(String namespace, String name, String jobId) {
+    flinkStatus(namespace, name, ResourceLifecycleState.STABLE, JobStatus.RUNNING, jobId, null, true);
+  }
+
+  public void flinkSuspended(String namespace, String name, String jobId) {
+    flinkStatus(namespace, name, ResourceLifecycleState.SUSPENDED, JobStatus.FINISHED, jobId, null, true);
+  }
+
+  /** The Flink operator has seen a new spec and is taking a savepoint to upgrade. */
+  public void flinkUpgrading(String namespace, String name, String jobId) {
+    flinkStatus(namespace, name, ResourceLifecycleState.UPGRADING, JobStatus.RUNNING, jobId, null, false);
+  }
+
+  public void flinkFailed(String namespace, String name, String jobId, String errorJson) {
+    flinkStatus(namespace, name, ResourceLifecycleState.FAILED, JobStatus.FAILED, jobId, errorJson, true);
+  }
+
+  private void flinkStatus(String namespace, String name, ResourceLifecycleState lifecycle, JobStatus job,
+      String jobId, String error, boolean caughtUp) {
+    writeStatus(client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name), deployment -> {
+      FlinkDeploymentStatus status = new FlinkDeploymentStatus();
+      status.setLifecycleState(lifecycle);
+      long generation = deployment.getMetadata().getGeneration();
+      status.setObservedGeneration(caughtUp ? generation : generation - 1);
+      status.getReconciliationStatus().setState(caughtUp ? ReconciliationState.DEPLOYED : ReconciliationState.UPGRADING);
+      status.getJobStatus().setState(job);
+      status.getJobStatus().setJobId(jobId);
+      status.setError(error);
+      deployment.setStatus(status);
+    });
+  }
+
+  /** Read, change the status, write it with the read resourceVersion; again if something else wrote meanwhile. */
+  private <T extends HasMetadata> void writeStatus(Resource<T> resource, Consumer<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      T current = resource.get();
+      change.accept(current);
+      try {
+        client.resource(current).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+}
