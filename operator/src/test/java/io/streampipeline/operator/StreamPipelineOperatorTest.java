@@ -161,7 +161,8 @@ class StreamPipelineOperatorTest {
         .isEqualTo(org.apache.flink.kubernetes.operator.api.spec.JobState.SUSPENDED));
     played.flinkSuspended(namespace, "wordcount", "job-1");
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Suspended);
+      assertThat(pipeline().getStatus().getPhase()).as("%s / %s", pipeline().getStatus().getConditions(),
+          deployment()).isEqualTo(Phase.Suspended);
       assertThat(condition("Ready").getReason()).isEqualTo("Suspended");
     });
 

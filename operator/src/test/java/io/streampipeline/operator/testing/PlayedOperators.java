@@ -15,7 +15,6 @@ import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
-import org.apache.flink.kubernetes.operator.api.lifecycle.ResourceLifecycleState;
 import org.apache.flink.kubernetes.operator.api.status.FlinkDeploymentStatus;
 import org.apache.flink.kubernetes.operator.api.status.ReconciliationState;
 
@@ -66,30 +65,36 @@ public final class PlayedOperators {
 
   /** The Flink operator reporting the current spec deployed and the job running. */
   public void flinkRunning(String namespace, String name, String jobId) {
-    flinkStatus(namespace, name, ResourceLifecycleState.STABLE, JobStatus.RUNNING, jobId, null, true);
+    flinkStatus(namespace, name, JobStatus.RUNNING, jobId, null, true);
   }
 
   public void flinkSuspended(String namespace, String name, String jobId) {
-    flinkStatus(namespace, name, ResourceLifecycleState.SUSPENDED, JobStatus.FINISHED, jobId, null, true);
+    flinkStatus(namespace, name, JobStatus.FINISHED, jobId, null, true);
   }
 
   /** The Flink operator has seen a new spec and is taking a savepoint to upgrade. */
   public void flinkUpgrading(String namespace, String name, String jobId) {
-    flinkStatus(namespace, name, ResourceLifecycleState.UPGRADING, JobStatus.RUNNING, jobId, null, false);
+    flinkStatus(namespace, name, JobStatus.RUNNING, jobId, null, false);
   }
 
   public void flinkFailed(String namespace, String name, String jobId, String errorJson) {
-    flinkStatus(namespace, name, ResourceLifecycleState.FAILED, JobStatus.FAILED, jobId, errorJson, true);
+    flinkStatus(namespace, name, JobStatus.FAILED, jobId, errorJson, true);
   }
 
-  private void flinkStatus(String namespace, String name, ResourceLifecycleState lifecycle, JobStatus job,
-      String jobId, String error, boolean caughtUp) {
+  /**
+   * Writes the status as the Flink operator does: the reconciled spec, the reconciliation state and the job
+   * state; the lifecycle state is derived from those by the Flink model itself.
+   */
+  private void flinkStatus(String namespace, String name, JobStatus job, String jobId, String error, boolean caughtUp) {
     writeStatus(client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name), deployment -> {
       FlinkDeploymentStatus status = new FlinkDeploymentStatus();
-      status.setLifecycleState(lifecycle);
       long generation = deployment.getMetadata().getGeneration();
       status.setObservedGeneration(caughtUp ? generation : generation - 1);
+      status.getReconciliationStatus().serializeAndSetLastReconciledSpec(deployment.getSpec(), deployment);
       status.getReconciliationStatus().setState(caughtUp ? ReconciliationState.DEPLOYED : ReconciliationState.UPGRADING);
+      if (caughtUp && error == null) {
+        status.getReconciliationStatus().markReconciledSpecAsStable();
+      }
       status.getJobStatus().setState(job);
       status.getJobStatus().setJobId(jobId);
       status.setError(error);
