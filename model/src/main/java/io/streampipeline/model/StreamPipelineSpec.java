@@ -19,12 +19,10 @@ import java.util.List;
 @ValidationRule(
     value = "self.sources.all(s, self.sources.filter(t, t.name == s.name).size() == 1)",
     message = "spec.sources[].name must be unique",
-    reason = "FieldValueDuplicate",
     fieldPath = ".sources")
 @ValidationRule(
     value = "self.sources.all(s, self.sources.filter(t, t.topic == s.topic).size() == 1)",
     message = "spec.sources[].topic must be unique",
-    reason = "FieldValueDuplicate",
     fieldPath = ".sources")
 @ValidationRule(
     value = "!self.sources.exists(s, s.topic == self.sink.topic)",
@@ -41,6 +39,17 @@ import java.util.List;
     message = "spec.sources[].partitions cannot decrease (Kafka cannot remove partitions)",
     reason = "FieldValueForbidden",
     fieldPath = ".sources")
+@ValidationRule(
+    value = "self.sink.topic != oldSelf.sink.topic || self.sink.partitions >= oldSelf.sink.partitions",
+    message = "spec.sink.partitions cannot decrease (Kafka cannot remove partitions)",
+    reason = "FieldValueForbidden",
+    fieldPath = ".sink.partitions")
+@ValidationRule(
+    value = "!has(self.deadLetter) || !has(oldSelf.deadLetter) || self.deadLetter.topic != oldSelf.deadLetter.topic"
+        + " || self.deadLetter.partitions >= oldSelf.deadLetter.partitions",
+    message = "spec.deadLetter.partitions cannot decrease (Kafka cannot remove partitions)",
+    reason = "FieldValueForbidden",
+    fieldPath = ".deadLetter.partitions")
 public class StreamPipelineSpec {
 
   @Required

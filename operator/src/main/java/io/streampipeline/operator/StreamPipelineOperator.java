@@ -30,9 +30,10 @@ public final class StreamPipelineOperator implements AutoCloseable {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          // Missing Strimzi or Flink CRDs are reported on each pipeline's status, not by refusing to start.
+          // Missing Strimzi or Flink CRDs are reported on each pipeline's status, not by refusing to start;
+          // the informers of the missing kinds keep retrying, and start() waits this long for them at most.
           .withStopOnInformerErrorDuringStartup(false)
-          .withCacheSyncTimeout(Duration.ofMinutes(2));
+          .withCacheSyncTimeout(Duration.ofSeconds(30));
       leaseNamespace.ifPresent(ns ->
           o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("streampipeline-operator", ns)));
     });

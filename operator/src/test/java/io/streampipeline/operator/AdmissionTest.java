@@ -1,0 +1,161 @@
+package io.streampipeline.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.streampipeline.model.ColumnSpec;
+import io.streampipeline.model.Format;
+import io.streampipeline.model.SourceSpec;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.testing.Pipelines;
+import io.streampipeline.operator.testing.TestCluster;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the real API server refuses at admission, from the CRD's schema and CEL rules, with its message. */
+class AdmissionTest {
+
+  private static TestCluster cluster;
+  private static KubernetesClient client;
+  private static String namespace;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start();
+    cluster.installStreamPipelineCrd();
+    client = cluster.client();
+    namespace = cluster.newNamespace("admission");
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void theWordCountExampleIsAccepted() {
+    StreamPipeline created = client.resource(named("accepted", p -> {})).create();
+    assertThat(created.getSpec().getJob().getCheckpointInterval()).isEqualTo("5s");
+    assertThat(created.getSpec().getSources().get(0).getStartingOffsets()).isEqualTo("committed");
+  }
+
+  @Test
+  void aMissingKafkaClusterIsRefused() {
+    assertRefused(p -> p.getSpec().getKafka().setCluster(null), "spec.kafka.cluster: Required value");
+  }
+
+  @Test
+  void duplicateSourceNamesAreRefused() {
+    assertRefused(p -> p.getSpec().getSources().add(source("lines", "other-lines")),
+        "spec.sources[].name must be unique");
+  }
+
+  @Test
+  void aSinkThatIsAlsoASourceIsRefused() {
+    assertRefused(p -> p.getSpec().getSink().setTopic("lines"), "spec.sink.topic must not also be a source topic");
+  }
+
+  @Test
+  void aDeadLetterTopicThatIsTheSinkIsRefused() {
+    assertRefused(p -> p.getSpec().getDeadLetter().setTopic("word-counts"),
+        "spec.deadLetter.topic must differ from the sink and source topics");
+  }
+
+  @Test
+  void zeroPartitionsAreRefused() {
+    assertRefused(p -> p.getSpec().getSources().get(0).setPartitions(0),
+        "spec.sources[0].partitions: Invalid value: 0: spec.sources[0].partitions in body should be greater than or equal to 1");
+  }
+
+  @Test
+  void aJsonSourceWithoutSchemaIsRefused() {
+    assertRefused(p -> p.getSpec().getSources().get(0).setFormat(Format.JSON),
+        "spec.sources[0].schema: Invalid value: \"object\": schema is required when format is json");
+  }
+
+  @Test
+  void anEventTimeColumnThatIsNotATimestampIsRefused() {
+    assertRefused(p -> {
+      SourceSpec source = p.getSpec().getSources().get(0);
+      source.setFormat(Format.JSON);
+      source.getSchema().add(new ColumnSpec("ts", "BIGINT", true));
+      var eventTime = new io.streampipeline.model.EventTimeSpec();
+      eventTime.setColumn("ts");
+      source.setEventTime(eventTime);
+    }, "eventTime.column must name a TIMESTAMP column of the schema");
+  }
+
+  @Test
+  void aBadDurationIsRefused() {
+    assertRefused(p -> p.getSpec().getJob().setCheckpointInterval("10 seconds"), "spec.job.checkpointInterval");
+  }
+
+  @Test
+  void anUnknownColumnTypeIsRefused() {
+    assertRefused(p -> {
+      p.getSpec().getSources().get(0).setFormat(Format.JSON);
+      p.getSpec().getSources().get(0).getSchema().add(new ColumnSpec("n", "NUMBER", false));
+    }, "spec.sources[0].schema[0].type");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anUnknownFieldIsRefusedWithStrictFieldValidation() {
+    GenericKubernetesResource pipeline = client.genericKubernetesResources("streampipeline.io/v1alpha1", "StreamPipeline")
+        .load(AdmissionTest.class.getResourceAsStream("/wordcount-pipeline.yaml")).item();
+    pipeline.getMetadata().setName("unknown-field");
+    pipeline.getMetadata().setNamespace(namespace);
+    ((Map<String, Object>) pipeline.getAdditionalProperties().get("spec")).put("paralelism", 3);
+    assertThatThrownBy(() -> client.resource(pipeline).fieldValidation(FieldValidateable.Validation.STRICT).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("unknown field \"spec.paralelism\"");
+  }
+
+  @Test
+  void partitionsCannotDecrease() {
+    client.resource(named("shrink", p -> {})).create();
+    StreamPipeline current = client.resources(StreamPipeline.class).inNamespace(namespace).withName("shrink").get();
+    current.getSpec().getSources().get(0).setPartitions(1);
+    assertThatThrownBy(() -> client.resource(current).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.sources[].partitions cannot decrease");
+    StreamPipeline again = client.resources(StreamPipeline.class).inNamespace(namespace).withName("shrink").get();
+    again.getSpec().getSink().setPartitions(1);
+    assertThatThrownBy(() -> client.resource(again).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.sink.partitions cannot decrease");
+    StreamPipeline grow = client.resources(StreamPipeline.class).inNamespace(namespace).withName("shrink").get();
+    grow.getSpec().getSources().get(0).setPartitions(6);
+    assertThat(client.resource(grow).update().getSpec().getSources().get(0).getPartitions()).isEqualTo(6);
+  }
+
+  private static SourceSpec source(String name, String topic) {
+    SourceSpec source = new SourceSpec();
+    source.setName(name);
+    source.setTopic(topic);
+    return source;
+  }
+
+  private static int counter;
+
+  private static StreamPipeline named(String name, Consumer<StreamPipeline> change) {
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getMetadata().setName(name);
+    change.accept(pipeline);
+    return pipeline;
+  }
+
+  private static void assertRefused(Consumer<StreamPipeline> change, String message) {
+    StreamPipeline pipeline = named("refused-" + (++counter), change);
+    assertThatThrownBy(() -> client.resource(pipeline).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(message);
+  }
+}
