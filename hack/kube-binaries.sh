@@ -11,6 +11,11 @@ K8S_VERSION="${K8S_VERSION:-1.34.2}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KUBE_BINARIES_DIR="${KUBE_BINARIES_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/streampipeline/kubeapitest}"
 
+if ! command -v go >/dev/null 2>&1; then
+  echo "kube-binaries: go not found; kube-api-test will download release binaries instead" >&2
+  exit 0
+fi
+
 os="$(go env GOOS)"
 arch="$(go env GOARCH)"
 target="$KUBE_BINARIES_DIR/k8s/${K8S_VERSION}-${os}-${arch}"
