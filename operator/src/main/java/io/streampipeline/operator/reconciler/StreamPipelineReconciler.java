@@ -51,6 +51,8 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final FlinkDeploymentApplier deployments;
   private final EventRecorder events;
   private final Clock clock;
+  /** Every KafkaTopic in the watched namespaces, ours or not: foreign topics are found here without API calls. */
+  private volatile InformerEventSource<KafkaTopic, StreamPipeline> allTopics;
 
   public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock) {
     this.apis = new ClusterApis(client, clock);
@@ -62,9 +64,8 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
 
   @Override
   public List<EventSource<?, StreamPipeline>> prepareEventSources(EventSourceContext<StreamPipeline> context) {
-    var topicSource = new InformerEventSource<>(
+    allTopics = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(KafkaTopic.class, StreamPipeline.class)
-            .withLabelSelector(ChildLabels.SELECTOR)
             .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
             .build(), context);
     var deploymentSource = new InformerEventSource<>(
@@ -72,7 +73,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
             .withLabelSelector(ChildLabels.SELECTOR)
             .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
             .build(), context);
-    return List.of(topicSource, deploymentSource);
+    return List.of(allTopics, deploymentSource);
   }
 
   private static Set<ResourceID> pipelineOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
@@ -106,7 +107,8 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     var owned = context.getSecondaryResources(KafkaTopic.class).stream()
         .filter(t -> ChildLabels.ownedBy(t.getMetadata().getLabels(), name))
         .toList();
-    List<TopicStatus> topicStatuses = topics.apply(pipeline, owned);
+    List<KafkaTopic> inNamespace = allTopics.list(namespace, t -> true).toList();
+    List<TopicStatus> topicStatuses = topics.apply(pipeline, owned, inNamespace);
     boolean topicsReady = topicStatuses.stream().allMatch(TopicStatus::isReady);
 
     FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);

@@ -34,20 +34,17 @@ class TopicApplier {
 
   /**
    * @param owned the KafkaTopics labelled as this pipeline's, from the informer cache
+   * @param inNamespace every KafkaTopic in the pipeline's namespace, from the informer cache
    */
-  List<TopicStatus> apply(StreamPipeline pipeline, Collection<KafkaTopic> owned) {
+  List<TopicStatus> apply(StreamPipeline pipeline, Collection<KafkaTopic> owned, List<KafkaTopic> inNamespace) {
     String name = pipeline.getMetadata().getName();
     String namespace = pipeline.getMetadata().getNamespace();
     List<DesiredTopic> desired = PipelineChildren.topics(pipeline.getSpec());
     List<TopicStatus> statuses = new ArrayList<>();
-    List<KafkaTopic> inNamespace = null;
     for (DesiredTopic topic : desired) {
       KafkaTopic actual = owned.stream().filter(t -> t.getMetadata().getName().equals(topic.resourceName()))
           .findFirst().orElse(null);
       if (actual == null) {
-        if (inNamespace == null) {
-          inNamespace = client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems();
-        }
         Optional<KafkaTopic> foreign = foreignTopic(inNamespace, topic, name);
         if (foreign.isPresent()) {
           statuses.add(status(topic, foreign.get(), false));
