@@ -1,6 +1,7 @@
 package io.streampipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -129,9 +130,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
       control = UpdateControl.noUpdate();
     } else {
       TransitionEvents.emit(events, pipeline, before, status);
-      pipeline.setStatus(status);
-      pipeline.getMetadata().setManagedFields(null);
-      control = UpdateControl.patchStatus(pipeline);
+      control = UpdateControl.patchStatus(withStatus(pipeline, status));
     }
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
@@ -139,6 +138,10 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   @Override
   public ErrorStatusUpdateControl<StreamPipeline> updateErrorStatus(StreamPipeline pipeline,
       Context<StreamPipeline> context, Exception e) {
+    if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+      // A write raced another writer; the retry reads the new state. Not worth a status or an event.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.warn("Reconciling {}/{} failed: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
         e.getMessage());
     StreamPipelineStatus status = PipelineStatusComputer.blocked(pipeline,
@@ -149,8 +152,18 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     TransitionEvents.emit(events, pipeline, pipeline.getStatus(), status);
+    return ErrorStatusUpdateControl.patchStatus(withStatus(pipeline, status));
+  }
+
+  /**
+   * The pipeline to apply as its status. Without a resourceVersion: the status is this controller's alone and
+   * computed from the latest observation, so a concurrent spec edit must not fail the write (the edit brings
+   * its own reconcile).
+   */
+  private static StreamPipeline withStatus(StreamPipeline pipeline, StreamPipelineStatus status) {
     pipeline.setStatus(status);
     pipeline.getMetadata().setManagedFields(null);
-    return ErrorStatusUpdateControl.patchStatus(pipeline);
+    pipeline.getMetadata().setResourceVersion(null);
+    return pipeline;
   }
 }
