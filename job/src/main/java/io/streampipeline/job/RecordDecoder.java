@@ -1,13 +1,17 @@
 package io.streampipeline.job;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import io.streampipeline.model.Format;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -31,7 +35,8 @@ final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
 
   private final SourceSchema schema;
   private final boolean deadLetterTopic;
-  private transient ObjectMapper mapper;
+  private transient JsonFactory factory;
+  private transient Map<String, Integer> columns;
   private transient ColumnReader[] readers;
   private transient Counter deadLettered;
 
@@ -42,7 +47,11 @@ final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
 
   @Override
   public void open(OpenContext context) {
-    mapper = new ObjectMapper();
+    factory = new JsonFactory();
+    columns = new HashMap<>();
+    for (int i = 0; i < schema.names().size(); i++) {
+      columns.put(schema.names().get(i), i);
+    }
     readers = schema.types().stream().map(ColumnReader::of).toArray(ColumnReader[]::new);
     deadLettered = getRuntimeContext().getMetricGroup().counter(DEAD_LETTERED_METRIC);
   }
@@ -85,34 +94,41 @@ final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
     if (record.value == null) {
       throw new UnreadableRecordException("the record has no value");
     }
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(record.value);
+    Row row = new Row(readers.length);
+    try (JsonParser json = factory.createParser(record.value)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new UnreadableRecordException("the value is not a JSON object");
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        Integer column = columns.get(json.currentName());
+        JsonToken value = json.nextToken();
+        if (column == null) {
+          json.skipChildren();
+        } else if (value == JsonToken.VALUE_NULL) {
+          row.setField(column, null);
+        } else {
+          row.setField(column, read(column, json));
+        }
+      }
     } catch (JsonProcessingException e) {
       throw new UnreadableRecordException("the value is not JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new UnreadableRecordException("the value is not JSON: " + e.getMessage());
     }
-    if (tree == null || !tree.isObject()) {
-      throw new UnreadableRecordException("the value is not a JSON object");
-    }
-    Row row = new Row(readers.length);
     for (int i = 0; i < readers.length; i++) {
-      String name = schema.names().get(i);
-      JsonNode field = tree.get(name);
-      if (field == null || field.isNull()) {
-        if (schema.required(i)) {
-          throw new UnreadableRecordException("required field '" + name + "' is missing");
-        }
-        continue;
-      }
-      try {
-        row.setField(i, readers[i].read(field));
-      } catch (IllegalArgumentException e) {
-        throw new UnreadableRecordException("field '" + name + "': " + e.getMessage());
+      if (schema.required(i) && row.getField(i) == null) {
+        throw new UnreadableRecordException("required field '" + schema.names().get(i) + "' is missing");
       }
     }
     return row;
+  }
+
+  private Object read(int column, JsonParser json) throws IOException {
+    try {
+      return readers[column].read(json);
+    } catch (IllegalArgumentException e) {
+      throw new UnreadableRecordException("field '" + schema.names().get(column) + "': " + e.getMessage());
+    }
   }
 
   /** Why a record could not be read; its message goes into the dead letter's error header. */

@@ -27,8 +27,9 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
   private final Format format;
   private final String[] names;
   private final int[] keyColumns;
-  private transient JsonFactory json;
   private transient ByteArrayOutputStream buffer;
+  /** One generator for all records: each record is one root-level value written into the reset buffer. */
+  private transient JsonGenerator out;
 
   ResultSerializer(String topic, Format format, List<String> names, int[] keyColumns) {
     this.topic = topic;
@@ -39,8 +40,13 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
 
   @Override
   public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-    json = new JsonFactory();
     buffer = new ByteArrayOutputStream(256);
+    try {
+      out = new JsonFactory().createGenerator(buffer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.setRootValueSeparator(null);
   }
 
   @Override
@@ -61,7 +67,7 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
   /** The row's columns, or only {@code columns} when not null, as a JSON object. */
   private byte[] object(Row row, int[] columns) {
     buffer.reset();
-    try (JsonGenerator out = json.createGenerator(buffer)) {
+    try {
       out.writeStartObject();
       int count = columns == null ? names.length : columns.length;
       for (int i = 0; i < count; i++) {
@@ -70,6 +76,7 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
         JsonValueWriter.write(out, row.getField(column));
       }
       out.writeEndObject();
+      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write row as JSON", e);
     }
