@@ -1,0 +1,207 @@
+package io.streampipeline.job;
+
+import io.streampipeline.plan.InvalidPlanException;
+import io.streampipeline.plan.PipelinePlan;
+import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.PlanValidator;
+import io.streampipeline.plan.SourcePlan;
+import io.streampipeline.plan.StartingOffsets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.SqlParserException;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableException;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bundled Flink job: runs one {@link PipelinePlan}. Kafka sources are decoded into SQL tables named after
+ * the sources, the plan's SQL runs over them, and its result goes to the Kafka sink; unreadable source
+ * records go to the dead-letter topic.
+ *
+ * <p>In a cluster it is started with {@code --plan <json>} or {@code --plan-file <path>}. In-process (the
+ * CLI, tests) call {@link #configure} and {@link #build} on an environment, or use {@link LocalPipeline}.
+ */
+public final class PipelineJob {
+
+  /** Alternative to {@link PlanCodec#PLAN_ARGUMENT}: a file holding the plan's JSON. */
+  public static final String PLAN_FILE_ARGUMENT = "--plan-file";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+
+  private PipelineJob() {}
+
+  public static void main(String[] args) throws Exception {
+    PipelinePlan plan = readPlan(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    configure(env, plan);
+    build(env, plan);
+    env.execute(plan.pipeline());
+  }
+
+  /**
+   * The plan given by {@code --plan <json>} or {@code --plan-file <path>}.
+   *
+   * @throws InvalidPlanException naming the field that is wrong, or the missing argument
+   */
+  public static PipelinePlan readPlan(String[] args) {
+    String json = null;
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals(PlanCodec.PLAN_ARGUMENT) || args[i].equals(PLAN_FILE_ARGUMENT)) && i + 1 >= args.length) {
+        throw new InvalidPlanException("plan", args[i] + " needs a value");
+      }
+      if (args[i].equals(PlanCodec.PLAN_ARGUMENT)) {
+        json = args[++i];
+      } else if (args[i].equals(PLAN_FILE_ARGUMENT)) {
+        Path file = Path.of(args[++i]);
+        try {
+          json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new InvalidPlanException("plan", "cannot read " + file + ": " + e.getMessage());
+        }
+      }
+    }
+    if (json == null) {
+      throw new InvalidPlanException("plan", "missing: pass " + PlanCodec.PLAN_ARGUMENT + " <json> or "
+          + PLAN_FILE_ARGUMENT + " <path>");
+    }
+    return PlanCodec.decode(json);
+  }
+
+  /**
+   * Applies the plan's checkpointing (exactly-once mode, its interval, checkpoints kept on cancellation so a
+   * pipeline can be resumed) and fixed-delay restart strategy to {@code env}. Enables object reuse: no
+   * function of the job keeps a record after passing it on.
+   */
+  public static void configure(StreamExecutionEnvironment env, PipelinePlan plan) {
+    Configuration config = new Configuration();
+    config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, plan.restartAttempts());
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(plan.restartDelayMs()));
+    env.configure(config, PipelineJob.class.getClassLoader());
+    env.enableCheckpointing(plan.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    env.getCheckpointConfig().setExternalizedCheckpointCleanup(
+        CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
+    env.getConfig().enableObjectReuse();
+  }
+
+  /**
+   * Builds the whole pipeline on {@code env}: sources, SQL, sink and dead letters. Nothing runs until the
+   * environment executes.
+   *
+   * @throws InvalidPlanException when the plan cannot run: invalid fields, SQL that does not validate
+   *     ({@code transform.sql}), or a result the sink cannot write correctly ({@code sink.*})
+   */
+  public static void build(StreamExecutionEnvironment env, PipelinePlan plan) {
+    PlanValidator.requireValid(plan);
+    KafkaSinks.transactionTimeoutMs(plan);
+    StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+    tableEnv.createTemporarySystemFunction(SplitWords.NAME, SplitWords.class);
+
+    DataStream<DeadLetter> deadLetters = null;
+    for (SourcePlan source : plan.sources()) {
+      SourceSchema schema = new SourceSchema(source);
+      SingleOutputStreamOperator<Row> rows = env
+          .fromSource(kafkaSource(plan, source), WatermarkStrategy.noWatermarks(), "source " + source.name())
+          .uid("source-" + source.name())
+          .process(new RecordDecoder(schema, plan.deadLetterTopic() != null), ExternalTypeInfo.of(schema.rowType()))
+          .name("decode " + source.name())
+          .uid("decode-" + source.name());
+      tableEnv.createTemporaryView(source.name(), tableEnv.fromDataStream(rows, schema.tableSchema()));
+      DataStream<DeadLetter> unreadable = rows.getSideOutput(RecordDecoder.DEAD_LETTERS);
+      deadLetters = deadLetters == null ? unreadable : deadLetters.union(unreadable);
+    }
+
+    Table result = query(tableEnv, plan.sql());
+    ResultShape shape = ResultShape.of(result, plan.sink());
+    DataStream<Row> changes = resultStream(tableEnv, result, shape, plan);
+    changes
+        .sinkTo(KafkaSinks.sink(plan, new ResultSerializer(plan.sink().topic(), plan.sink().format(),
+            shape.names(), shape.keyColumns()), ""))
+        .name("sink " + plan.sink().topic())
+        .uid("sink");
+    if (plan.deadLetterTopic() != null) {
+      deadLetters
+          .sinkTo(KafkaSinks.sink(plan, new DeadLetterSerializer(plan.deadLetterTopic()), ".dead-letter"))
+          .name("dead letters " + plan.deadLetterTopic())
+          .uid("dead-letter-sink");
+    }
+    LOG.info("Built pipeline {}: sources {}, sink {}, delivery {}", plan.pipeline(),
+        plan.sources().stream().map(SourcePlan::topic).toList(), plan.sink().topic(), plan.delivery());
+  }
+
+  private static Table query(StreamTableEnvironment tableEnv, String sql) {
+    try {
+      return tableEnv.sqlQuery(sql);
+    } catch (ValidationException | SqlParserException e) {
+      throw new InvalidPlanException("transform.sql", e.getMessage());
+    }
+  }
+
+  /**
+   * The result as a stream of rows to write. An insert-only result is converted as such; an updating one
+   * (the planner refuses to convert it insert-only) as a changelog without UPDATE_BEFORE rows, whose
+   * UPDATE_AFTER that follows on the same key carries the new value.
+   */
+  private static DataStream<Row> resultStream(StreamTableEnvironment tableEnv, Table result, ResultShape shape,
+      PipelinePlan plan) {
+    try {
+      return tableEnv.toDataStream(result);
+    } catch (TableException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("doesn't support consuming update")) {
+        throw e;
+      }
+    }
+    shape.requireUpsertable(tableEnv, result, plan.sink());
+    return tableEnv.toChangelogStream(result)
+        .filter(row -> row.getKind() != RowKind.UPDATE_BEFORE)
+        .name("upserts")
+        .uid("upserts");
+  }
+
+  private static KafkaSource<SourceRecord> kafkaSource(PipelinePlan plan, SourcePlan source) {
+    return KafkaSource.<SourceRecord>builder()
+        .setBootstrapServers(plan.bootstrapServers())
+        .setTopics(source.topic())
+        .setGroupId(plan.consumerGroup())
+        .setStartingOffsets(startingOffsets(source.startingOffsets()))
+        .setDeserializer(new SourceRecordDeserializer())
+        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .setProperty("client.id.prefix", plan.consumerGroup() + "." + source.name())
+        .build();
+  }
+
+  private static OffsetsInitializer startingOffsets(StartingOffsets offsets) {
+    switch (offsets.mode()) {
+      case EARLIEST:
+        return OffsetsInitializer.earliest();
+      case LATEST:
+        return OffsetsInitializer.latest();
+      case TIMESTAMP:
+        return OffsetsInitializer.timestamp(offsets.timestampMillis());
+      case COMMITTED:
+      default:
+        return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.streampipeline.job;
+
+import static org.awaitility.Awaitility.await;
+
+import io.streampipeline.kafka.local.LocalKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes test input to, and reads job output from, the local broker. */
+final class Kafka {
+
+  private final LocalKafkaBroker broker;
+
+  Kafka(LocalKafkaBroker broker) {
+    this.broker = broker;
+  }
+
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  void createTopics(int partitions, String... topics) {
+    for (String topic : topics) {
+      broker.createTopic(topic, partitions, Map.of());
+    }
+  }
+
+  void send(String topic, List<String> values) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (String value : values) {
+      records.add(new ProducerRecord<>(topic, null, utf8(value)));
+    }
+    sendRecords(records);
+  }
+
+  void sendRecords(List<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  /** Every record of {@code topic} a read_committed reader sees, once {@code complete} holds for them. */
+  List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> complete) {
+    return read(topic, complete, Duration.ZERO);
+  }
+
+  /**
+   * Every committed record of {@code topic}, once {@code complete} holds and has kept holding for
+   * {@code settle} (so that duplicates written later would be seen).
+   */
+  List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> complete,
+      Duration settle) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var condition = await("records of " + topic).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50));
+      if (!settle.isZero()) {
+        condition = condition.during(settle);
+      }
+      condition.until(() -> {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        return complete.test(records);
+      });
+    }
+    return records;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(byte[] bytes) {
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+    var header = record.headers().lastHeader(key);
+    return header == null ? null : text(header.value());
+  }
+}

@@ -1,0 +1,101 @@
+package io.streampipeline.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streampipeline.model.DeliveryGuarantee;
+import io.streampipeline.model.Format;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The job's side of the operator-to-job contract: what the job accepts and refuses as a plan. */
+class PlanCodecTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static PipelinePlan plan(String deadLetterTopic, StartingOffsets offsets, EventTimePlan eventTime) {
+    return new PipelinePlan(PlanCodec.CURRENT_VERSION, "shop/orders", "kafka:9092",
+        List.of(new SourcePlan("orders", "orders-in", Format.JSON,
+            List.of(new ColumnPlan("id", "BIGINT", true), new ColumnPlan("at", "TIMESTAMP(3)", false)),
+            offsets, eventTime),
+            new SourcePlan("lines", "lines-in", Format.RAW, List.of(new ColumnPlan("line", "STRING", true)),
+                StartingOffsets.of(StartingOffsets.Mode.COMMITTED), null)),
+        "SELECT id FROM orders", new SinkPlan("orders-out", Format.JSON, List.of("id")), deadLetterTopic,
+        DeliveryGuarantee.EXACTLY_ONCE, 10_000, 3, 5_000, "streampipeline.shop.orders",
+        "streampipeline.shop.orders");
+  }
+
+  @Test
+  void planSurvivesTheRoundTrip() {
+    PipelinePlan full = plan("orders-dead", new StartingOffsets(StartingOffsets.Mode.TIMESTAMP, 1_700_000_000_000L),
+        new EventTimePlan("at", 2_000));
+    assertThat(PlanCodec.decode(PlanCodec.encode(full))).isEqualTo(full);
+  }
+
+  @Test
+  void planWithoutOptionalPartsSurvivesTheRoundTrip() {
+    PipelinePlan minimal = plan(null, StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
+    assertThat(PlanCodec.decode(PlanCodec.encode(minimal))).isEqualTo(minimal);
+  }
+
+  @Test
+  void unknownFieldIsRefusedByName() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    ((ObjectNode) tree.withArray("sources").get(0)).put("compression", "zstd");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessage("sources[0].compression: unknown field 'compression'");
+  }
+
+  @Test
+  void otherVersionIsRefused() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    tree.put("version", PlanCodec.CURRENT_VERSION + 1);
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessage("version: plan version " + (PlanCodec.CURRENT_VERSION + 1)
+            + " is not supported; this job reads plan version " + PlanCodec.CURRENT_VERSION);
+  }
+
+  @Test
+  void missingVersionIsRefused() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    tree.remove("version");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("version: missing");
+  }
+
+  @Test
+  void missingFieldIsNamedInTheMessage() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    ArrayNode sources = tree.withArray("sources");
+    ((ObjectNode) sources.get(1)).remove("topic");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("sources[1].topic: ");
+  }
+
+  @Test
+  void blankRequiredValueIsNamedInTheMessage() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    tree.put("consumerGroup", "");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessage("consumerGroup: required");
+  }
+
+  @Test
+  void notJsonIsRefused() {
+    assertThatThrownBy(() -> PlanCodec.decode("{not json"))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("plan: not valid JSON");
+  }
+
+  private static ObjectNode tree(PipelinePlan plan) throws Exception {
+    return (ObjectNode) JSON.readTree(PlanCodec.encode(plan));
+  }
+}
