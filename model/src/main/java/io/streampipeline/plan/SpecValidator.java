@@ -63,6 +63,15 @@ public final class SpecValidator {
     }
     if (spec.getTransform() == null || blank(spec.getTransform().getSql())) {
       problems.add(new Problem("spec.transform.sql", "required"));
+    } else if (spec.getSources() != null) {
+      Set<String> sources = new HashSet<>();
+      spec.getSources().forEach(s -> sources.add(s.getName()));
+      for (String table : SqlTableReferences.tablesRead(spec.getTransform().getSql())) {
+        if (!sources.contains(table)) {
+          problems.add(new Problem("spec.transform.sql", "reads table '" + table + "', which is not a source (sources: "
+              + String.join(", ", new java.util.TreeSet<>(sources)) + ")"));
+        }
+      }
     }
     if (spec.getSink() == null) {
       problems.add(new Problem("spec.sink", "required"));

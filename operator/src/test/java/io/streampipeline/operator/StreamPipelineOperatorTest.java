@@ -256,6 +256,22 @@ class StreamPipelineOperatorTest {
   }
 
   @Test
+  void sqlReadingATableThatIsNoSourceIsReportedAndNothingIsCreated() {
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getSpec().getTransform().setSql("SELECT line FROM sentences");
+    client.resource(pipeline).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Failed);
+      Condition ready = condition("Ready");
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).isEqualTo(
+          "invalid spec: spec.transform.sql: reads table 'sentences', which is not a source (sources: lines)");
+    });
+    assertThat(topicNames()).isEmpty();
+    assertThat(deployment()).isNull();
+  }
+
+  @Test
   void aFlinkOperatorErrorReachesTheStatusAndEvents() {
     runningWordCount();
     played.flinkFailed(namespace, "wordcount", "job-1",
