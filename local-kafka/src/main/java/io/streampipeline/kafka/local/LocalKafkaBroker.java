@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -57,12 +58,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private final Path logDir;
   private final KafkaRaftServer server;
   private final Admin admin;
+  /** Stops the broker and deletes its log if the JVM exits (say, on Ctrl-C in the CLI) before close(). */
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalKafkaBroker(int port, Path logDir, KafkaRaftServer server) {
     this.port = port;
     this.logDir = logDir;
     this.server = server;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    this.shutdownHook = new Thread(this::stop, "local-kafka-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts a broker on a free port. */
@@ -136,6 +142,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException exiting) {
+      // The JVM is exiting and the hook runs (or ran) stop().
+    }
+    stop();
+  }
+
+  private void stop() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     admin.close();
     shutdown(server);
     deleteRecursively(logDir);
