@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,8 +77,11 @@ class FailureRecoveryTest {
         "SELECT id, celsius * 9 / 5 + 32 AS fahrenheit FROM readings", jsonSink(out), null, delivery);
 
     kafka.send(in, readings(0, RECORDS / 2));
+    Configuration config = new Configuration();
+    // Any free port: a fixed 8081 collides with another MiniCluster on the same machine.
+    config.set(RestOptions.BIND_PORT, "0");
     try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+        .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
       cluster.start();
       try (LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
         kafka.readUntil(out, records -> records.size() >= 200);

@@ -30,10 +30,6 @@ public record PipelinePlan(
     String consumerGroup,
     String transactionalIdPrefix) {
 
-  public SourcePlan source(String name) {
-    return sources.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
-  }
-
   /** The same plan reading from and writing to another cluster; the CLI uses it for its local broker. */
   public PipelinePlan withBootstrapServers(String servers) {
     return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,

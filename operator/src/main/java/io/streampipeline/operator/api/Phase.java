@@ -15,7 +15,7 @@ public enum Phase {
   /** The job is suspended as asked. */
   Suspended,
   /** Something needs a person: an invalid spec, a failed job, a failed upgrade; see the Ready condition. */
-  Failed,
-  /** The pipeline is being deleted. */
-  Deleting
+  Failed
+  // No Deleting phase: the operator holds no finalizer, so a deleted pipeline is gone at once and its
+  // children follow by owner references (see README, "Deletion without finalizers").
 }
