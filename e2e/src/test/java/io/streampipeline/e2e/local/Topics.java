@@ -1,0 +1,78 @@
+package io.streampipeline.e2e.local;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes lines to and reads committed records from the local broker's topics, as a client of the pipeline would. */
+final class Topics {
+
+  private final String bootstrapServers;
+
+  Topics(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  void send(String topic, List<String> lines) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (String line : lines) {
+        producer.send(new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Every record of {@code topic} a {@code read_committed} reader sees, once {@code assertion} passes on them and
+   * has kept passing for {@code settle} (so that records written later, such as duplicates, would be seen); fails
+   * with the assertion's message after two minutes.
+   */
+  List<ConsumerRecord<byte[], byte[]>> read(String topic, Consumer<List<ConsumerRecord<byte[], byte[]>>> assertion,
+      Duration settle) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var condition = await("committed records of " + topic).atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50));
+      if (!settle.isZero()) {
+        condition = condition.during(settle);
+      }
+      condition.untilAsserted(() -> {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        assertion.accept(records);
+      });
+    }
+    return records;
+  }
+
+  static String text(byte[] bytes) {
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,350 @@
+package io.streampipeline.e2e.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.streampipeline.kafka.local.LocalKafkaBroker;
+import io.streampipeline.operator.StreamPipelineOperator;
+import io.streampipeline.operator.api.Phase;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.PlayedOperators;
+import io.streampipeline.operator.testing.TestCluster;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The word-count pipeline's life, end to end: the real operator against a real kube-apiserver, a real KRaft
+ * broker, and the bundled job jar running in a Flink MiniCluster, with {@link StrimziTopicOperatorStandIn} and
+ * {@link FlinkOperatorStandIn} doing the work of the Strimzi and Flink operators. The user's side is played with
+ * the {@code kubectl} binary and Kafka clients.
+ *
+ * <p>The scenarios are one story in one namespace, in order (applied, SQL changed, suspended and resumed,
+ * deleted), because each one starts from the state the previous one leaves, as a pipeline's life does; and
+ * one pipeline start is what most of the time goes to.
+ *
+ * <p>What the sink must hold is computed here, independently of Flink: {@link #expected} counts the words of
+ * every line fed under the rule the SQL in effect applies when the line is processed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WordCountPipelineEndToEndTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WordCountPipelineEndToEndTest.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  /** Longer than a few checkpoint intervals (1s): a duplicate committed late would show up meanwhile. */
+  private static final Duration SETTLE = Duration.ofSeconds(3);
+  private static final String PIPELINE = "wordcount";
+  private static final String SOURCE = "lines";
+  private static final String SINK = "word-counts";
+  private static final String DEAD_LETTER = "lines-dlq";
+  /** The first SQL counts every word. */
+  private static final Predicate<String> EVERY_WORD = word -> true;
+  /** The changed SQL's {@code WHERE CHAR_LENGTH(word) > 3}. */
+  private static final Predicate<String> LONG_WORDS = word -> word.length() > 3;
+
+  @TempDir
+  static Path work;
+
+  private static TestCluster kube;
+  private static KubernetesClient client;
+  private static LocalKafkaBroker kafka;
+  private static MiniCluster flink;
+  private static StrimziTopicOperatorStandIn strimzi;
+  private static FlinkOperatorStandIn flinkOperator;
+  private static StreamPipelineOperator operator;
+  private static Kubectl kubectl;
+  private static Topics topics;
+  private static String namespace;
+
+  /** The latest count per word the sink must hold: the test's own word count. */
+  private static final Map<String, Long> expected = new TreeMap<>();
+  /** Every line fed to the source topic, in order. */
+  private static final List<String> fed = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kube = TestCluster.start().withAllCrds();
+    if (TestCluster.garbageCollectorAvailable()) {
+      kube.withGarbageCollector();
+    }
+    client = kube.client();
+    kafka = LocalKafkaBroker.start();
+    Configuration flinkConfig = new Configuration();
+    flinkConfig.set(RestOptions.BIND_PORT, "0"); // other builds on this machine may hold 8081
+    flink = new MiniCluster(new MiniClusterConfiguration.Builder()
+        .setConfiguration(flinkConfig)
+        .setNumTaskManagers(1)
+        .setNumSlotsPerTaskManager(2)
+        .build());
+    flink.start();
+    namespace = kube.newNamespace("e2e");
+    new PlayedOperators(client).createKafkaCluster(namespace, "events");
+    strimzi = new StrimziTopicOperatorStandIn(client, namespace, kafka.admin()).start();
+    flinkOperator = new FlinkOperatorStandIn(client, namespace, flink,
+        Path.of(System.getProperty("streampipeline.job.jar", "../job/target/streampipeline-job.jar")),
+        work.resolve("flink-state")).start();
+    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    kubectl = new Kubectl(kube.kubeconfigFile());
+    topics = new Topics(kafka.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable closeable : new AutoCloseable[] {operator, flinkOperator, strimzi, flink, kafka, kube}) {
+      if (closeable != null) {
+        closeable.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void appliedWithKubectlItBecomesReadyAndCountsWords() throws Exception {
+    kubectl.run("apply", "-n", namespace, "-f", render("wordcount.yaml").toString());
+    kubectl.run("wait", "-n", namespace, "--for=condition=Ready", "sp/" + PIPELINE, "--timeout=180s");
+
+    assertThat(kafka.admin().describeTopics(List.of(SOURCE, SINK, DEAD_LETTER)).allTopicNames().get()).satisfies(t -> {
+      assertThat(t.get(SOURCE).partitions()).as("partitions of %s", SOURCE).hasSize(3);
+      assertThat(t.get(SINK).partitions()).as("partitions of %s", SINK).hasSize(3);
+    });
+    JobID job = runningJob();
+    assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo(job.toHexString());
+
+    feed(batch(0, 150), EVERY_WORD);
+    assertSinkHoldsExpectedCounts();
+  }
+
+  /**
+   * The SQL changes to count only words longer than three characters. With {@code upgradeMode: savepoint} the
+   * job stops with a savepoint and the new SQL starts from it, so its aggregation resumes with the counts so
+   * far. What is correct then: a long word's count goes on from its count before the upgrade (every occurrence
+   * counted once, before and after); a short word is filtered out before the aggregation, so its state gets no
+   * more input and emits nothing, and its latest record in the sink stays the count it had at the upgrade (no
+   * retraction: the filter is not applied to old state). Had the job ignored the savepoint, long words would
+   * restart at 1; had it read its input again, they would be counted twice: the per-word histories (1, 2, ...
+   * with no gap and no repeat) show both.
+   */
+  @Test
+  @Order(2)
+  void changedSqlIsUpgradedFromASavepointAndItsCountsGoOnFromTheSavedState() throws Exception {
+    JobID before = runningJob();
+
+    kubectl.run("apply", "-n", namespace, "-f", render("wordcount-long-words.yaml").toString());
+    awaitReadyWithANewJob(before);
+
+    assertThat(flink.getJobStatus(before).get()).as("the job before the upgrade").isEqualTo(JobStatus.FINISHED);
+    String savepoint = pipeline().getStatus().getJob().getLastSavepoint();
+    assertThat(savepoint).as("the upgrade savepoint reported on the pipeline").isNotBlank();
+    assertThat(deployment().getStatus().getJobStatus().getSavepointInfo().getLastSavepoint().getLocation())
+        .isEqualTo(savepoint);
+    assertThat(deployment().getStatus().getJobStatus().getUpgradeSavepointPath()).isEqualTo(savepoint);
+    assertThat(Path.of(URI.create(savepoint))).as("savepoint on disk").isDirectory();
+
+    feed(batch(150, 300), LONG_WORDS);
+    assertSinkHoldsExpectedCounts();
+  }
+
+  /** Lines fed while the job is suspended are counted once it resumes from its savepoint: none lost, none twice. */
+  @Test
+  @Order(3)
+  void suspendedThenResumedItCountsWhatArrivedMeanwhile() throws Exception {
+    JobID before = runningJob();
+    String savepointBefore = pipeline().getStatus().getJob().getLastSavepoint();
+
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
+        "-p", "{\"spec\":{\"job\":{\"state\":\"suspended\"}}}");
+    await("pipeline suspended").atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Suspended);
+      assertThat(pipeline().getStatus().getJob().getLastSavepoint()).isNotEqualTo(savepointBefore);
+    });
+    assertThat(flink.getJobStatus(before).get()).as("the job stopped with a savepoint").isEqualTo(JobStatus.FINISHED);
+
+    feed(batch(300, 400), LONG_WORDS);
+
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
+        "-p", "{\"spec\":{\"job\":{\"state\":\"running\"}}}");
+    awaitReadyWithANewJob(before);
+    assertSinkHoldsExpectedCounts();
+  }
+
+  /**
+   * With {@code deletionPolicy: Retain} deleting the pipeline leaves the KafkaTopics and the Kafka topics with
+   * their records; the FlinkDeployment goes with its owner (the garbage collector) and its job is cancelled.
+   */
+  @Test
+  @Order(4)
+  void deletedWithRetainItKeepsTopicsAndRecordsAndCancelsTheJob() throws Exception {
+    JobID job = runningJob();
+    String uid = pipeline().getMetadata().getUid();
+
+    kubectl.run("delete", "-n", namespace, "sp/" + PIPELINE, "--timeout=60s");
+
+    if (TestCluster.garbageCollectorAvailable()) {
+      await("FlinkDeployment collected").atMost(TIMEOUT).until(() -> deployment() == null);
+    } else {
+      // No kube-controller-manager here: check what the garbage collector acts on, and act as it would.
+      assertThat(deployment().getMetadata().getOwnerReferences()).anySatisfy(o -> assertThat(o.getUid()).isEqualTo(uid));
+      LOG.warn("No garbage collector: deleting the FlinkDeployment as it would");
+      client.resource(deployment()).delete();
+    }
+    await("job cancelled").atMost(TIMEOUT).until(() -> flink.getJobStatus(job).get() == JobStatus.CANCELED);
+
+    assertThat(client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems())
+        .extracting(t -> t.getMetadata().getName()).containsExactlyInAnyOrder(SOURCE, SINK, DEAD_LETTER);
+    assertThat(kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS)).contains(SOURCE, SINK, DEAD_LETTER);
+    List<String> sortedFed = fed.stream().sorted().toList();
+    topics.read(SOURCE, records -> assertThat(records.stream().map(r -> Topics.text(r.value())).sorted().toList())
+        .as("lines on %s", SOURCE).isEqualTo(sortedFed), Duration.ZERO);
+    assertSinkHoldsExpectedCounts();
+  }
+
+  // --- the user's input and the test's own count ---
+
+  /**
+   * Lines {@code from} (inclusive) to {@code to}: two to six lower-case words from a vocabulary of short (up to
+   * three letters) and long words, separated by single spaces, so that SPLIT_WORDS' words are the
+   * space-separated ones.
+   */
+  private static List<String> batch(int from, int to) {
+    String[] vocabulary = {"a", "to", "the", "cat", "go", "on", "fish", "river", "stream", "kafka", "flink",
+        "pipeline", "savepoint"};
+    List<String> lines = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      List<String> words = new ArrayList<>();
+      for (int j = 0; j < 2 + i % 5; j++) {
+        words.add(vocabulary[(i * 7 + j * 3 + i / 13) % vocabulary.length]);
+      }
+      lines.add(String.join(" ", words));
+    }
+    return lines;
+  }
+
+  /** Writes the lines to the source topic and counts their words the way the SQL in effect does. */
+  private static void feed(List<String> lines, Predicate<String> counted) {
+    topics.send(SOURCE, lines);
+    fed.addAll(lines);
+    for (String line : lines) {
+      for (String word : line.split(" ")) {
+        if (counted.test(word)) {
+          expected.merge(word, 1L, Long::sum);
+        }
+      }
+    }
+  }
+
+  /**
+   * The sink topic, read committed, holds under each word the expected count as its latest record, and each
+   * word's records are the counts 1, 2, ... up to it, in order: none lost, none repeated, none from a restart.
+   */
+  private static void assertSinkHoldsExpectedCounts() {
+    List<ConsumerRecord<byte[], byte[]>> records = topics.read(SINK,
+        read -> assertThat(latestCounts(read)).as("latest count per word on %s", SINK).isEqualTo(expected), SETTLE);
+    Map<String, List<Long>> histories = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      String word = json(record.key()).get("word").asText();
+      JsonNode value = json(record.value());
+      assertThat(value.get("word").asText()).as("value's word under key %s", word).isEqualTo(word);
+      histories.computeIfAbsent(word, w -> new ArrayList<>()).add(value.get("cnt").asLong());
+    }
+    histories.forEach((word, counts) -> assertThat(counts).as("counts written for %s", word)
+        .isEqualTo(LongStream.rangeClosed(1, expected.get(word)).boxed().toList()));
+    LOG.info("{} holds {} records; latest counts {}", SINK, records.size(), expected);
+  }
+
+  private static Map<String, Long> latestCounts(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<String, Long> latest = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      String word = json(record.key()).get("word").asText();
+      if (record.value() == null) {
+        latest.remove(word);
+      } else {
+        latest.put(word, json(record.value()).get("cnt").asLong());
+      }
+    }
+    return latest;
+  }
+
+  private static JsonNode json(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // --- the cluster's side ---
+
+  /** The pipeline's YAML from the test resources with the local broker's address, as a file for kubectl. */
+  private static Path render(String resource) throws IOException {
+    Path source = Path.of(System.getProperty("streampipeline.examples", "src/test/resources/local"), resource);
+    Path rendered = work.resolve(resource);
+    Files.writeString(rendered, Files.readString(source).replace("${BOOTSTRAP_SERVERS}", kafka.bootstrapServers()));
+    return rendered;
+  }
+
+  /** Waits until the pipeline is Ready for its current generation with a job other than {@code before}. */
+  private static void awaitReadyWithANewJob(JobID before) {
+    await("pipeline Ready with a new job").atMost(TIMEOUT).untilAsserted(() -> {
+      StreamPipeline pipeline = pipeline();
+      assertThat(pipeline.getStatus().getObservedGeneration()).isEqualTo(pipeline.getMetadata().getGeneration());
+      assertThat(ready(pipeline)).isEqualTo("True");
+      assertThat(pipeline.getStatus().getJob().getJobId()).isNotEqualTo(before.toHexString());
+    });
+    kubectl.run("wait", "-n", namespace, "--for=condition=Ready", "sp/" + PIPELINE, "--timeout=60s");
+  }
+
+  /** The job the Flink stand-in runs for the pipeline, which must be running. */
+  private static JobID runningJob() throws Exception {
+    JobID job = flinkOperator.lastJob(PIPELINE).orElseThrow(() -> new AssertionError("no job was started"));
+    assertThat(flink.getJobStatus(job).get()).as("job %s", job).isEqualTo(JobStatus.RUNNING);
+    return job;
+  }
+
+  private static String ready(StreamPipeline pipeline) {
+    return pipeline.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+        .map(Condition::getStatus).findFirst().orElse(null);
+  }
+
+  private static StreamPipeline pipeline() {
+    return client.resources(StreamPipeline.class).inNamespace(namespace).withName(PIPELINE).get();
+  }
+
+  private static FlinkDeployment deployment() {
+    return client.resources(FlinkDeployment.class).inNamespace(namespace).withName(PIPELINE).get();
+  }
+}
