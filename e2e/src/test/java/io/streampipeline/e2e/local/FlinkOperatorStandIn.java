@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
@@ -67,6 +69,10 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlinkOperatorStandIn.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** Checkpoint and savepoint directories under their current and deprecated keys. */
+  private static final Set<String> STATE_DIR_KEYS = Set.of(
+      CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
+      "state.checkpoints.dir", "state.savepoints.dir");
 
   private final KubernetesClient client;
   private final String namespace;
@@ -209,13 +215,13 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
     Map<String, String> conf = new HashMap<>();
     if (spec.getFlinkConfiguration() != null) {
       spec.getFlinkConfiguration().forEach((key, value) -> {
-        if (!key.startsWith("high-availability") && !key.startsWith("kubernetes.")) {
+        if (!key.startsWith("high-availability") && !key.startsWith("kubernetes.") && !STATE_DIR_KEYS.contains(key)) {
           conf.put(key, value);
         }
       });
     }
-    conf.put("state.checkpoints.dir", stateDir(name).resolve("checkpoints").toUri().toString());
-    conf.put("state.savepoints.dir", stateDir(name).resolve("savepoints").toUri().toString());
+    conf.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), stateDir(name).resolve("checkpoints").toUri().toString());
+    conf.put(CheckpointingOptions.SAVEPOINT_DIRECTORY.key(), stateDir(name).resolve("savepoints").toUri().toString());
     return Configuration.fromMap(conf);
   }
 
