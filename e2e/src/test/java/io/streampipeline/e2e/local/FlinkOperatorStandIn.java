@@ -34,6 +34,7 @@ import org.apache.flink.kubernetes.operator.api.status.ReconciliationState;
 import org.apache.flink.kubernetes.operator.api.status.Savepoint;
 import org.apache.flink.kubernetes.operator.api.status.SavepointInfo;
 import org.apache.flink.kubernetes.operator.api.status.SnapshotTriggerType;
+import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -82,7 +83,7 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
   /** One thread: all of a deployment's transitions happen in order, and {@link #deployed} needs no lock. */
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "flink-stand-in"));
   private final Map<String, Deployed> deployed = new HashMap<>();
-  /** Every job this stand-in started, by deployment, for tests to look at. */
+  /** The latest job started for each deployment, for tests to look at. */
   private final Map<String, JobID> lastJob = new ConcurrentHashMap<>();
   private SharedIndexInformer<FlinkDeployment> informer;
 
@@ -232,7 +233,8 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
   /** A job that ended by itself (not stopped or cancelled by us) is reported failed, with its error. */
   private void ended(String name, JobID jobId, JobResult result) {
     Deployed current = deployed.get(name);
-    if (current == null || !jobId.equals(current.jobId()) || result.getApplicationStatus().name().equals("CANCELED")) {
+    if (current == null || !jobId.equals(current.jobId())
+        || result.getApplicationStatus() == ApplicationStatus.CANCELED) {
       return;
     }
     FlinkDeployment deployment = client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name).get();

@@ -37,6 +37,7 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -142,6 +143,7 @@ class WordCountPipelineEndToEndTest {
       assertThat(t.get(SOURCE).partitions()).as("partitions of %s", SOURCE).hasSize(3);
       assertThat(t.get(SINK).partitions()).as("partitions of %s", SINK).hasSize(3);
     });
+    assertThat(topicConfig(SOURCE, "retention.ms")).as("retention.ms of %s", SOURCE).isEqualTo("86400000");
     JobID job = runningJob();
     assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo(job.toHexString());
 
@@ -233,12 +235,31 @@ class WordCountPipelineEndToEndTest {
     assertSinkHoldsExpectedCounts();
   }
 
+  /** A retained KafkaTopic is still managed by Strimzi after its pipeline is gone: a partition increase reaches Kafka. */
+  @Test
+  @Order(5)
+  void retainedTopicsStayManaged() throws Exception {
+    kubectl.run("patch", "-n", namespace, "kafkatopic/" + SOURCE, "--type", "merge",
+        "-p", "{\"spec\":{\"partitions\":5}}");
+
+    await("KafkaTopic " + SOURCE + " Ready at its new generation").atMost(TIMEOUT).untilAsserted(() -> {
+      KafkaTopic topic = client.resources(KafkaTopic.class).inNamespace(namespace).withName(SOURCE).get();
+      assertThat(topic.getStatus().getObservedGeneration()).isEqualTo(topic.getMetadata().getGeneration());
+      assertThat(topic.getStatus().getConditions()).anySatisfy(c -> {
+        assertThat(c.getType()).isEqualTo("Ready");
+        assertThat(c.getStatus()).isEqualTo("True");
+      });
+    });
+    assertThat(kafka.admin().describeTopics(List.of(SOURCE)).allTopicNames().get().get(SOURCE).partitions())
+        .as("partitions of %s", SOURCE).hasSize(5);
+  }
+
   /**
    * After the pipeline, its retained topics are cleaned up by hand as the README says: a KafkaTopic annotated
    * {@code strimzi.io/managed: "false"} is deleted without its Kafka topic; a managed one takes its topic along.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void retainedTopicsDeletedByHandGoFromKafkaOnlyWhenManaged() throws Exception {
     kubectl.run("annotate", "-n", namespace, "kafkatopic/" + SINK, "strimzi.io/managed=false");
     kubectl.run("delete", "-n", namespace, "kafkatopic/" + SINK, "kafkatopic/" + DEAD_LETTER, "--timeout=60s");
@@ -331,6 +352,12 @@ class WordCountPipelineEndToEndTest {
     Path rendered = work.resolve(resource);
     Files.writeString(rendered, Files.readString(source).replace("${BOOTSTRAP_SERVERS}", kafka.bootstrapServers()));
     return rendered;
+  }
+
+  private static String topicConfig(String topic, String key) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return kafka.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(key)
+        .value();
   }
 
   /** Waits until the pipeline is Ready for its current generation with a job other than {@code before}. */
