@@ -1,9 +1,9 @@
 package io.streampipeline.e2e.local;
 
+import io.streampipeline.operator.testing.StatusWrites;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -285,21 +285,8 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
       status.getJobStatus().setUpgradeSavepointPath(savepoint);
     }
     status.setError(error);
-    for (int attempt = 1; ; attempt++) {
-      FlinkDeployment current = client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name).get();
-      if (current == null) {
-        return;
-      }
-      current.setStatus(status);
-      try {
-        client.resource(current).updateStatus();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
-          throw e;
-        }
-      }
-    }
+    StatusWrites.update(client, client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name),
+        current -> current.setStatus(status));
   }
 
   /** The Flink operator's error format: JSON with the exception's type and message. */

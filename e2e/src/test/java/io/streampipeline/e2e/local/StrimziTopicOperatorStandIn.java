@@ -1,7 +1,7 @@
 package io.streampipeline.e2e.local;
 
+import io.streampipeline.operator.testing.StatusWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.strimzi.api.kafka.model.common.Condition;
@@ -177,28 +177,15 @@ public final class StrimziTopicOperatorStandIn implements AutoCloseable {
     return configs;
   }
 
-  /** Strimzi writes the status with the read resourceVersion and goes again on a conflict; so do we. */
   private void writeStatus(KafkaTopic read, String topicName, Condition ready) {
-    KafkaTopic current = read;
-    for (int attempt = 1; ; attempt++) {
-      KafkaTopicStatus status = new KafkaTopicStatus();
-      status.setObservedGeneration(current.getMetadata().getGeneration());
-      status.setTopicName(topicName);
-      status.setConditions(List.of(ready));
-      current.setStatus(status);
-      try {
-        client.resource(current).updateStatus();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
-          throw e;
-        }
-        current = client.resources(KafkaTopic.class).inNamespace(namespace).withName(read.getMetadata().getName()).get();
-        if (current == null) {
-          return;
-        }
-      }
-    }
+    StatusWrites.update(client, client.resources(KafkaTopic.class).inNamespace(namespace)
+        .withName(read.getMetadata().getName()), current -> {
+          KafkaTopicStatus status = new KafkaTopicStatus();
+          status.setObservedGeneration(current.getMetadata().getGeneration());
+          status.setTopicName(topicName);
+          status.setConditions(List.of(ready));
+          current.setStatus(status);
+        });
   }
 
   @Override

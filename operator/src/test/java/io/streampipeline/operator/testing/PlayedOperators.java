@@ -2,7 +2,6 @@ package io.streampipeline.operator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.function.Consumer;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
@@ -102,19 +101,7 @@ public final class PlayedOperators {
     });
   }
 
-  /** Read, change the status, write it with the read resourceVersion; again if something else wrote meanwhile. */
   private <T extends HasMetadata> void writeStatus(Resource<T> resource, Consumer<T> change) {
-    for (int attempt = 1; ; attempt++) {
-      T current = resource.get();
-      change.accept(current);
-      try {
-        client.resource(current).updateStatus();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
-          throw e;
-        }
-      }
-    }
+    StatusWrites.update(client, resource, change);
   }
 }
