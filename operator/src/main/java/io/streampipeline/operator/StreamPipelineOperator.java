@@ -1,6 +1,7 @@
 package io.streampipeline.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.streampipeline.operator.config.OperatorConfig;
@@ -9,6 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running operator: one controller for StreamPipelines. The same entry point serves the image, the
@@ -16,10 +20,15 @@ import java.util.Optional;
  */
 public final class StreamPipelineOperator implements AutoCloseable {
 
-  private final Operator operator;
+  private static final Logger LOG = LoggerFactory.getLogger(StreamPipelineOperator.class);
+  static final String LEASE_NAME = "streampipeline-operator";
 
-  private StreamPipelineOperator(Operator operator) {
+  private final Operator operator;
+  private final AtomicBoolean closing;
+
+  private StreamPipelineOperator(Operator operator, AtomicBoolean closing) {
     this.operator = operator;
+    this.closing = closing;
   }
 
   /**
@@ -27,6 +36,7 @@ public final class StreamPipelineOperator implements AutoCloseable {
    */
   public static StreamPipelineOperator start(KubernetesClient client, OperatorConfig config,
       Optional<String> leaseNamespace) {
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -34,8 +44,7 @@ public final class StreamPipelineOperator implements AutoCloseable {
           // the informers of the missing kinds keep retrying, and start() waits this long for them at most.
           .withStopOnInformerErrorDuringStartup(false)
           .withCacheSyncTimeout(Duration.ofSeconds(30));
-      leaseNamespace.ifPresent(ns ->
-          o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("streampipeline-operator", ns)));
+      leaseNamespace.ifPresent(ns -> o.withLeaderElectionConfiguration(leaderElection(ns, closing)));
     });
     operator.register(new StreamPipelineReconciler(client, config, Clock.systemUTC()), c -> {
       if (!config.watchNamespaces().isEmpty()) {
@@ -43,7 +52,26 @@ public final class StreamPipelineOperator implements AutoCloseable {
       }
     });
     operator.start();
-    return new StreamPipelineOperator(operator);
+    return new StreamPipelineOperator(operator, closing);
+  }
+
+  /**
+   * A replica that loses the Lease exits, so that only the new leader reconciles. Releasing it on close is not a
+   * loss: java-operator-sdk's own exit-on-stop-leading would call System.exit from close(), which in a shutdown
+   * hook blocks the JVM until the kubelet kills the pod, and in tests kills the test JVM.
+   */
+  private static LeaderElectionConfiguration leaderElection(String namespace, AtomicBoolean closing) {
+    LeaderCallbacks callbacks = new LeaderCallbacks(() -> {}, () -> {
+      if (!closing.get()) {
+        LOG.error("Lost the leader-election Lease {}/{}; exiting so that only the new leader reconciles", namespace,
+            LEASE_NAME);
+        System.exit(1);
+      }
+    }, leader -> {});
+    return new LeaderElectionConfiguration(LEASE_NAME, namespace,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
   }
 
   public boolean isStarted() {
@@ -56,6 +84,7 @@ public final class StreamPipelineOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
   }
 }
