@@ -52,7 +52,7 @@ system:discovery ClusterRole grants it to every authenticated user.
 {{- define "streampipeline-operator.rules" -}}
 - apiGroups: ["streampipeline.io"]
   resources: ["streampipelines"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 - apiGroups: ["streampipeline.io"]
   resources: ["streampipelines/status"]
   verbs: ["patch"]

@@ -163,7 +163,7 @@ class ChartRenderTest {
       assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
       assertThat(r.getResources()).containsExactly("leases");
     });
-    assertThat(rulesByResource(leaseRole.getRules())).isEqualTo(Map.of("coordination.k8s.io/leases", List.of("create", "get", "update")));
+    assertThat(rulesByResource(leaseRole.getRules())).isEqualTo(Map.of("coordination.k8s.io/leases", List.of("create", "get", "patch", "update")));
     assertThat(only(objects, RoleBinding.class).getMetadata().getNamespace()).isEqualTo(NS);
     assertThat(rulesByResource(only(objects, ClusterRole.class).getRules()))
         .as("the cluster-wide role grants no lease").doesNotContainKey("coordination.k8s.io/leases");

@@ -11,7 +11,7 @@ import java.util.Map;
 final class OperatorRules {
 
   static final Map<String, List<String>> ALL = Map.of(
-      "streampipeline.io/streampipelines", List.of("get", "list", "watch"),
+      "streampipeline.io/streampipelines", List.of("list", "watch"),
       "streampipeline.io/streampipelines/status", List.of("patch"),
       "kafka.strimzi.io/kafkatopics", List.of("create", "delete", "get", "list", "patch", "watch"),
       "kafka.strimzi.io/kafkas", List.of("get"),
