@@ -1,0 +1,58 @@
+package io.streampipeline.cli;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes each line of the input, as it is, as one record value (no key) to a topic. */
+final class InputFeeder implements Callable<Long> {
+
+  private final String bootstrapServers;
+  private final String topic;
+  private final Callable<BufferedReader> input;
+  private final AtomicLong written = new AtomicLong();
+  private volatile boolean stopped;
+
+  InputFeeder(String bootstrapServers, String topic, Callable<BufferedReader> input) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    this.input = input;
+  }
+
+  /** Feeds every line and returns how many, once all are acknowledged by the broker. */
+  @Override
+  public Long call() throws Exception {
+    try (BufferedReader reader = input.call();
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.LINGER_MS_CONFIG, "5"),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+      String line;
+      while (!stopped && (line = reader.readLine()) != null) {
+        producer.send(new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+          if (e == null) {
+            written.incrementAndGet();
+          }
+        });
+      }
+      producer.flush();
+    }
+    return written.get();
+  }
+
+  long written() {
+    return written.get();
+  }
+
+  void stop() {
+    stopped = true;
+  }
+}

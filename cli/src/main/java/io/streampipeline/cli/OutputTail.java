@@ -1,0 +1,121 @@
+package io.streampipeline.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads what the job writes, as a read_committed consumer (so exactly-once output shows up when its
+ * transaction commits): prints sink records as {@code key<TAB>value} and counts dead letters. Starts at the
+ * topics' current ends, so only this run's output is shown.
+ */
+final class OutputTail implements Runnable, AutoCloseable {
+
+  static final String TOMBSTONE = "(tombstone)";
+  private static final Duration END_CHECK_INTERVAL = Duration.ofMillis(300);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String sinkTopic;
+  private final PrintWriter out;
+  private final List<TopicPartition> partitions = new ArrayList<>();
+  private volatile long records;
+  private volatile long deadLetters;
+  private volatile long lastRecordNanos = System.nanoTime();
+  private volatile boolean atEnd;
+  private volatile boolean closed;
+  private volatile Exception failure;
+
+  OutputTail(String bootstrapServers, String sinkTopic, String deadLetterTopic, PrintWriter out) {
+    this.sinkTopic = sinkTopic;
+    this.out = out;
+    this.consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "streampipeline-cli-" + UUID.randomUUID(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      for (String topic : deadLetterTopic == null ? List.of(sinkTopic) : List.of(sinkTopic, deadLetterTopic)) {
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  @Override
+  public void run() {
+    long nextEndCheck = 0;
+    try {
+      while (!closed) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          lastRecordNanos = System.nanoTime();
+          if (record.topic().equals(sinkTopic)) {
+            out.println(text(record.key(), "") + "\t" + text(record.value(), TOMBSTONE));
+            records++;
+          } else {
+            deadLetters++;
+          }
+        }
+        out.flush();
+        if (System.nanoTime() >= nextEndCheck) {
+          atEnd = reachedEnd();
+          nextEndCheck = System.nanoTime() + END_CHECK_INTERVAL.toNanos();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (Exception e) {
+      failure = e;
+    } finally {
+      consumer.close(Duration.ofSeconds(1));
+    }
+  }
+
+  /** Whether every committed record up to now has been read (the last stable offset is reached). */
+  private boolean reachedEnd() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+  }
+
+  long records() {
+    return records;
+  }
+
+  long deadLetters() {
+    return deadLetters;
+  }
+
+  Exception failure() {
+    return failure;
+  }
+
+  /** At the end of what is committed, and nothing new for {@code quiet}. */
+  boolean settled(Duration quiet) {
+    return atEnd && System.nanoTime() - lastRecordNanos >= quiet.toNanos();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+  }
+
+  private static String text(byte[] bytes, String ifNull) {
+    return bytes == null ? ifNull : new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,41 @@
+package io.streampipeline.cli;
+
+import io.streampipeline.job.LocalPipeline;
+import io.streampipeline.operator.children.PipelineChildren;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.plan.InvalidPlanException;
+import io.streampipeline.plan.PipelinePlan;
+import io.streampipeline.plan.Problem;
+import io.streampipeline.plan.SpecValidator;
+import java.util.List;
+
+/**
+ * Every check a pipeline goes through before it runs: the CRD's and the operator's ({@link SpecValidator}),
+ * then the job's: its SQL planned against the declared source schemas and its result checked against the sink,
+ * by building the job's graph as the job does at start. No Kafka is contacted.
+ */
+final class PipelineCheck {
+
+  private PipelineCheck() {}
+
+  /** The problems of {@code pipeline}, fields named from the resource's root ({@code spec.transform.sql}). */
+  static List<Problem> problems(StreamPipeline pipeline) {
+    List<Problem> problems = SpecValidator.validate(pipeline.getSpec());
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    try {
+      PipelinePlan plan = PipelineChildren.plan(pipeline);
+      LocalPipeline.jobGraph(plan, 1);
+      return List.of();
+    } catch (InvalidPlanException e) {
+      return e.problems().stream().map(PipelineCheck::fromSpecRoot).toList();
+    }
+  }
+
+  /** The job names plan fields ({@code transform.sql}); in a resource they are under {@code spec}. */
+  private static Problem fromSpecRoot(Problem problem) {
+    String field = problem.field().startsWith("spec.") ? problem.field() : "spec." + problem.field();
+    return new Problem(field, Errors.flatten(problem.message()));
+  }
+}
