@@ -1,0 +1,82 @@
+package io.streampipeline.cli;
+
+import static io.streampipeline.cli.Cli.example;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each example through {@code run --until-idle}: a local broker and Flink in this JVM, output record by record. */
+class RunExamplesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void wordCountEndsWithTheCountOfEveryWordOfTheInput() throws Exception {
+    Path input = example("wordcount", "input.txt");
+    Cli.Result result = Cli.run("run", "-f", example("wordcount", "pipeline.yaml"), "--input", input, "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    Map<String, Long> latest = new TreeMap<>();
+    for (String line : result.outLines()) {
+      String[] keyAndValue = line.split("\t", 2);
+      JsonNode key = JSON.readTree(keyAndValue[0]);
+      JsonNode value = JSON.readTree(keyAndValue[1]);
+      assertThat(value.get("word")).as("value of %s", line).isEqualTo(key.get("word"));
+      latest.put(key.get("word").asText(), value.get("cnt").asLong());
+    }
+    assertThat(latest).as("%s", result).isEqualTo(wordCounts(Files.readAllLines(input)));
+    long lines = Files.readAllLines(input).size();
+    assertThat(result.errLines()).last().asString()
+        .contains(lines + " records in, " + result.outLines().size() + " out, 0 dead-lettered");
+  }
+
+  @Test
+  void jsonFilterPrintsExactlyTheExpectedRecordsIntoTheOutputFile(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("out.txt");
+    Cli.Result result = Cli.run("run", "-f", example("json-filter", "pipeline.yaml"),
+        "--input", example("json-filter", "input.txt"), "--output", output, "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.out()).isEmpty();
+    assertThat(Files.readAllLines(output))
+        .containsExactlyInAnyOrderElementsOf(Files.readAllLines(example("json-filter", "expected-output.txt")));
+  }
+
+  @Test
+  void windowedCountsClosedWindowsAndDeadLettersTheMalformedLines() throws Exception {
+    Cli.Result result = Cli.run("run", "-f", example("windowed", "pipeline.yaml"),
+        "--input", example("windowed", "input.txt"), "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.outLines()).as("%s", result)
+        .containsExactlyInAnyOrderElementsOf(Files.readAllLines(example("windowed", "expected-output.txt")));
+    assertThat(result.errLines()).last().asString().contains("12 records in, 4 out, 3 dead-lettered");
+  }
+
+  /** What SPLIT_WORDS does, written again: lower-cased runs of letters and digits. */
+  private static Map<String, Long> wordCounts(List<String> lines) {
+    Map<String, Long> counts = new HashMap<>();
+    for (String line : lines) {
+      StringBuilder word = new StringBuilder();
+      for (int cp : (line.toLowerCase(Locale.ROOT) + " ").codePoints().toArray()) {
+        if (Character.isLetter(cp) || Character.isDigit(cp)) {
+          word.appendCodePoint(cp);
+        } else if (word.length() > 0) {
+          counts.merge(word.toString(), 1L, Long::sum);
+          word.setLength(0);
+        }
+      }
+    }
+    return new TreeMap<>(counts);
+  }
+}
