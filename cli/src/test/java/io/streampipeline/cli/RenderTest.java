@@ -1,0 +1,100 @@
+package io.streampipeline.cli;
+
+import static io.streampipeline.cli.Cli.example;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.plan.PipelinePlans;
+import io.streampipeline.plan.PlanCodec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.junit.jupiter.api.Test;
+
+/** {@code render}: the operator's children for a pipeline, read back. */
+class RenderTest {
+
+  @Test
+  void wordCountRendersThreeTopicsAndAFlinkDeploymentRunningItsPlan() {
+    Path file = example("wordcount", "pipeline.yaml");
+    Cli.Result result = Cli.run("render", "-f", file, "--namespace", "streams", "--job-image", "example/job:1");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    List<HasMetadata> children = parse(result.out());
+    List<KafkaTopic> topics = children.stream().filter(KafkaTopic.class::isInstance).map(KafkaTopic.class::cast).toList();
+    List<FlinkDeployment> deployments = children.stream().filter(FlinkDeployment.class::isInstance)
+        .map(FlinkDeployment.class::cast).toList();
+    assertThat(children).hasSize(4);
+    assertThat(topics).extracting(t -> t.getSpec().getTopicName()).containsExactly("lines", "word-counts", "lines-dlq");
+    assertThat(topics).extracting(t -> t.getSpec().getPartitions()).containsExactly(3, 3, 1);
+    assertThat(topics).allSatisfy(t -> assertThat(t.getMetadata().getNamespace()).isEqualTo("streams"));
+    assertThat(deployments).hasSize(1);
+    FlinkDeployment deployment = deployments.get(0);
+    assertThat(deployment.getSpec().getImage()).isEqualTo("example/job:1");
+    List<String> args = deployment.getSpec().getJob().getArgs() == null ? List.of()
+        : List.of(deployment.getSpec().getJob().getArgs());
+    assertThat(args).contains(PlanCodec.PLAN_ARGUMENT);
+    String planJson = args.get(args.indexOf(PlanCodec.PLAN_ARGUMENT) + 1);
+    StreamPipeline pipeline = PipelineFiles.readOne(file);
+    assertThat(PlanCodec.decode(planJson)).isEqualTo(PipelinePlans.fromSpec("streams", "wordcount", pipeline.getSpec()));
+    assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getUid()).isNull());
+    assertThat(result.out()).startsWith("# Rendered by streampipeline render: owner references have no uid");
+  }
+
+  @Test
+  void aGivenUidGoesIntoTheOwnerReferences() {
+    Cli.Result result = Cli.run("render", "-f", example("json-filter", "pipeline.yaml"), "--uid", "1234-abcd");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(parse(result.out())).filteredOn(FlinkDeployment.class::isInstance).singleElement()
+        .satisfies(d -> assertThat(d.getMetadata().getOwnerReferences()).singleElement()
+            .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("1234-abcd")))
+        .satisfies(d -> assertThat(d.getMetadata().getNamespace()).isEqualTo("default"));
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : List.of("run", "validate", "render", "operator")) {
+      Cli.Result result = Cli.run(command, "--help");
+      assertThat(result.exitCode()).as("%s", result).isZero();
+      assertThat(result.out()).startsWith("Usage: streampipeline " + command);
+    }
+  }
+
+  @Test
+  void aMissingOptionIsOneLine() {
+    Cli.Result result = Cli.run("render");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines()).singleElement().asString().contains("Missing required option: '--file=PIPELINE.yaml'");
+  }
+
+  /** Each document as the model class of its kind: KafkaTopic, FlinkDeployment. */
+  private static List<HasMetadata> parse(String yaml) {
+    List<HasMetadata> resources = new ArrayList<>();
+    try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
+      while (documents.hasNextValue()) {
+        JsonNode document = documents.nextValue();
+        Class<? extends HasMetadata> type = switch (document.path("kind").asText()) {
+          case "KafkaTopic" -> KafkaTopic.class;
+          case "FlinkDeployment" -> FlinkDeployment.class;
+          default -> throw new AssertionError("unexpected document: " + document);
+        };
+        resources.add(Serialization.jsonMapper().convertValue(document, type));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return resources;
+  }
+}
