@@ -86,6 +86,7 @@ final class RunCommand implements Callable<Integer> {
   private String fromSavepoint;
 
   private volatile boolean stopRequested;
+  private volatile int exitCode = StreamPipelineCli.FAILED;
 
   @Override
   public Integer call() throws Exception {
@@ -104,15 +105,21 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
 
     CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C: stop the job (with a savepoint if asked), close everything, then exit with the run's own code
+    // rather than the signal's.
     Thread hook = new Thread(() -> {
       stopRequested = true;
       awaitQuietly(finished);
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(exitCode);
     }, "streampipeline-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (KafkaTarget kafka = bootstrapServers == null
         ? KafkaTarget.embedded(port, topics) : KafkaTarget.existing(bootstrapServers, topics)) {
       PipelinePlan local = localPlan(plan, kafka.bootstrapServers());
-      return run(kafka, local, job.getParallelism(), err);
+      exitCode = run(kafka, local, job.getParallelism(), err);
+      return exitCode;
     } finally {
       finished.countDown();
       removeHook(hook);
