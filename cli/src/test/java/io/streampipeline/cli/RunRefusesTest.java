@@ -61,9 +61,15 @@ class RunRefusesTest {
   }
 
   @Test
-  void sqlNamingAMissingSourceIsRefusedWithFlinksPosition() throws IOException {
-    Cli.Result result = assertRefused(pipeline("FROM lines,", "FROM clicks,"), "spec.transform.sql: ");
-    assertThat(result.err()).contains("'clicks' not found").contains("line 2, column 6");
+  void sqlNamingAMissingSourceIsRefusedNamingTheTable() throws IOException {
+    assertRefused(pipeline("FROM lines,", "FROM clicks,"),
+        "spec.transform.sql: reads table 'clicks', which is not a source (sources: lines)");
+  }
+
+  @Test
+  void sqlThatDoesNotParseIsRefusedWithFlinksPosition() throws IOException {
+    Cli.Result result = assertRefused(pipeline("GROUP BY word", "GROUP word"), "spec.transform.sql: ");
+    assertThat(result.err()).contains("line 3, column 7");
   }
 
   @Test
