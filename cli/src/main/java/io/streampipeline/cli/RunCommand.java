@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -86,7 +85,6 @@ final class RunCommand implements Callable<Integer> {
   private String fromSavepoint;
 
   private volatile boolean stopRequested;
-  private volatile int exitCode = StreamPipelineCli.FAILED;
 
   @Override
   public Integer call() throws Exception {
@@ -104,26 +102,15 @@ final class RunCommand implements Callable<Integer> {
     JobSpec job = pipeline.getSpec().getJob() == null ? new JobSpec() : pipeline.getSpec().getJob();
     PrintWriter err = command.commandLine().getErr();
 
-    CountDownLatch finished = new CountDownLatch(1);
-    // Ctrl-C: stop the job (with a savepoint if asked), close everything, then exit with the run's own code
-    // rather than the signal's.
-    Thread hook = new Thread(() -> {
-      stopRequested = true;
-      awaitQuietly(finished);
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(exitCode);
-    }, "streampipeline-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try (KafkaTarget kafka = bootstrapServers == null
-        ? KafkaTarget.embedded(port, topics) : KafkaTarget.existing(bootstrapServers, topics)) {
-      PipelinePlan local = localPlan(plan, kafka.bootstrapServers());
-      exitCode = run(kafka, local, job.getParallelism(), err);
-      return exitCode;
-    } finally {
-      finished.countDown();
-      removeHook(hook);
+    try (StopSignals signals = StopSignals.install(this::requestStop);
+        KafkaTarget kafka = bootstrapServers == null
+            ? KafkaTarget.embedded(port, topics) : KafkaTarget.existing(bootstrapServers, topics)) {
+      return run(kafka, localPlan(plan, kafka.bootstrapServers()), job.getParallelism(), err);
     }
+  }
+
+  private void requestStop() {
+    stopRequested = true;
   }
 
   private int run(KafkaTarget kafka, PipelinePlan plan, int parallelism, PrintWriter err) throws Exception {
@@ -269,22 +256,6 @@ final class RunCommand implements Callable<Integer> {
       cause = cause.getCause();
     }
     return cause;
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down: the hook is running and waits for this run to finish
-    }
   }
 
   /** Closes the MiniCluster when the run ends. */
