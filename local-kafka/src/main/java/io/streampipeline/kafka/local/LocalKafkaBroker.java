@@ -84,6 +84,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
   public static LocalKafkaBroker start(int port) {
     int brokerPort = port == 0 ? freePort() : requireFree(port);
     int controllerPort = freePort();
+    // Two look-ups of a free port can return the same one (the first socket is closed before the second opens).
+    while (controllerPort == brokerPort) {
+      controllerPort = freePort();
+    }
     Path logDir;
     try {
       logDir = Files.createTempDirectory("streampipeline-kafka-");
