@@ -118,6 +118,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return HOST + ":" + port;
   }
 
+  /** The broker's temporary log directory, deleted by {@link #close()}. */
+  public Path logDir() {
+    return logDir;
+  }
+
   public int port() {
     return port;
   }
