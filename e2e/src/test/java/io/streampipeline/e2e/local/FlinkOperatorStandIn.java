@@ -4,7 +4,6 @@ import io.streampipeline.operator.testing.StatusWrites;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
@@ -104,22 +103,9 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
   }
 
   public FlinkOperatorStandIn start() {
-    informer = client.resources(FlinkDeployment.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(FlinkDeployment deployment) {
-        worker.execute(() -> reconcile(deployment.getMetadata().getName()));
-      }
-
-      @Override
-      public void onUpdate(FlinkDeployment before, FlinkDeployment deployment) {
-        worker.execute(() -> reconcile(deployment.getMetadata().getName()));
-      }
-
-      @Override
-      public void onDelete(FlinkDeployment deployment, boolean finalStateUnknown) {
-        worker.execute(() -> deleted(deployment.getMetadata().getName()));
-      }
-    });
+    informer = client.resources(FlinkDeployment.class).inNamespace(namespace).inform(new SerialHandler<>(worker,
+        deployment -> reconcile(deployment.getMetadata().getName()),
+        deployment -> deleted(deployment.getMetadata().getName())));
     LOG.info("Flink operator stand-in watching FlinkDeployments in {}", namespace);
     return this;
   }

@@ -2,7 +2,6 @@ package io.streampipeline.e2e.local;
 
 import io.streampipeline.operator.testing.StatusWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
@@ -65,22 +64,8 @@ public final class StrimziTopicOperatorStandIn implements AutoCloseable {
   }
 
   public StrimziTopicOperatorStandIn start() {
-    informer = client.resources(KafkaTopic.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(KafkaTopic topic) {
-        worker.execute(() -> reconcile(topic.getMetadata().getName()));
-      }
-
-      @Override
-      public void onUpdate(KafkaTopic before, KafkaTopic topic) {
-        worker.execute(() -> reconcile(topic.getMetadata().getName()));
-      }
-
-      @Override
-      public void onDelete(KafkaTopic topic, boolean finalStateUnknown) {
-        worker.execute(() -> deleted(topic));
-      }
-    });
+    informer = client.resources(KafkaTopic.class).inNamespace(namespace).inform(new SerialHandler<>(worker,
+        topic -> reconcile(topic.getMetadata().getName()), this::deleted));
     LOG.info("Strimzi topic operator stand-in watching KafkaTopics in {}", namespace);
     return this;
   }
