@@ -3,16 +3,13 @@ package io.streampipeline.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import io.streampipeline.kafka.local.CommittedReader;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what the job writes, as a read_committed consumer (so exactly-once output shows up when its
@@ -27,7 +24,7 @@ final class OutputTail implements Runnable, AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String sinkTopic;
   private final PrintWriter out;
-  private final List<TopicPartition> partitions = new ArrayList<>();
+  private final List<TopicPartition> partitions;
   private volatile long records;
   private volatile long deadLetters;
   private volatile long lastRecordNanos = System.nanoTime();
@@ -38,23 +35,9 @@ final class OutputTail implements Runnable, AutoCloseable {
   OutputTail(String bootstrapServers, String sinkTopic, String deadLetterTopic, PrintWriter out) {
     this.sinkTopic = sinkTopic;
     this.out = out;
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, "streampipeline-cli-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    try {
-      for (String topic : deadLetterTopic == null ? List.of(sinkTopic) : List.of(sinkTopic, deadLetterTopic)) {
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      }
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
-    } catch (RuntimeException e) {
-      consumer.close(Duration.ZERO);
-      throw e;
-    }
+    this.consumer = CommittedReader.open(bootstrapServers, "streampipeline-cli", false,
+        deadLetterTopic == null ? List.of(sinkTopic) : List.of(sinkTopic, deadLetterTopic));
+    this.partitions = List.copyOf(consumer.assignment());
   }
 
   @Override

@@ -1,0 +1,52 @@
+package io.streampipeline.kafka.local;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A consumer that sees what a pipeline committed, as its downstream readers would: {@code read_committed}
+ * (exactly-once output appears when its transaction commits), raw bytes, a group of its own that commits
+ * nothing, assigned every partition of the topics it reads. Used by the CLI's output and the tests' checks.
+ */
+public final class CommittedReader {
+
+  private CommittedReader() {}
+
+  /**
+   * @param purpose prefix of the throw-away group id, naming the reader in the broker's logs
+   * @param fromBeginning every record, or only those written from now on
+   */
+  public static KafkaConsumer<byte[], byte[]> open(String bootstrapServers, String purpose, boolean fromBeginning,
+      List<String> topics) {
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + UUID.randomUUID(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      if (fromBeginning) {
+        consumer.seekToBeginning(partitions);
+      } else {
+        consumer.seekToEnd(partitions);
+        // Resolve the end now, so that records written after this call are read.
+        partitions.forEach(consumer::position);
+      }
+      return consumer;
+    } catch (RuntimeException e) {
+      consumer.close(java.time.Duration.ZERO);
+      throw e;
+    }
+  }
+}
