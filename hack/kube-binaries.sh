@@ -20,6 +20,12 @@ os="$(go env GOOS)"
 arch="$(go env GOARCH)"
 target="$KUBE_BINARIES_DIR/k8s/${K8S_VERSION}-${os}-${arch}"
 
+# One build at a time per cache: parallel builds (several worktrees, several Maven runs) would wipe each
+# other's half-built directory. A second caller waits here, then finds the binaries built.
+mkdir -p "$KUBE_BINARIES_DIR"
+exec 9>"$KUBE_BINARIES_DIR/.build.lock"
+flock 9
+
 if [[ -x "$target/kube-apiserver" && -x "$target/etcd" && -x "$target/kubectl" && -x "$target/kube-controller-manager" ]]; then
   echo "$KUBE_BINARIES_DIR"
   exit 0
