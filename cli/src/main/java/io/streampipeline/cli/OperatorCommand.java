@@ -20,6 +20,6 @@ final class OperatorCommand implements Callable<Integer> {
     // The operator's log is its output: INFO unless the user asks for more detail.
     org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.INFO);
     OperatorMain.run(System.getenv());
-    return StreamPipelineCli.OK;
+    return ExitCode.OK.code();
   }
 }

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.streampipeline.model.StreamPipelineSpec;
+import io.streampipeline.cli.admission.CustomResourceAdmission;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.plan.Problem;
 import java.io.IOException;
@@ -25,13 +22,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads StreamPipeline resources from YAML files, strictly: malformed YAML, a field the resource does not
- * have, a value of the wrong type, another kind or API version are problems named by line or field.
+ * Reads StreamPipeline resources from YAML files as the API server would take them: malformed YAML (with
+ * duplicate keys), another kind or API version, and whatever the API server refuses on a create with strict field
+ * validation ({@link CustomResourceAdmission}) are problems named by line or field. A pipeline read is defaulted.
  */
 final class PipelineFiles {
 
-  static final String API_VERSION = HasMetadata.getApiVersion(StreamPipeline.class);
   static final String KIND = HasMetadata.getKind(StreamPipeline.class);
+  private static final CustomResourceAdmission ADMISSION = CustomResourceAdmission.streamPipeline();
 
   private static final YAMLFactory YAML_FACTORY = new YAMLFactory();
   private static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY)
@@ -39,8 +37,30 @@ final class PipelineFiles {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
-  /** What one file holds: its pipelines, and the problems that kept other documents from being read. */
-  record Contents(Path file, List<StreamPipeline> pipelines, List<Problem> problems) {}
+  /**
+   * What one file holds: its StreamPipeline documents, and the problems of the file itself (malformed YAML, no
+   * pipeline in a file the user named).
+   */
+  record Contents(Path file, List<Document> documents, List<Problem> problems) {
+
+    /** The pipelines read without problems. */
+    List<StreamPipeline> pipelines() {
+      return documents.stream().filter(d -> d.pipeline() != null).map(Document::pipeline).toList();
+    }
+
+    boolean hasProblems() {
+      return !problems.isEmpty() || documents.stream().anyMatch(d -> !d.problems().isEmpty());
+    }
+
+    List<Problem> allProblems() {
+      List<Problem> all = new ArrayList<>(problems);
+      documents.forEach(d -> all.addAll(d.problems()));
+      return all;
+    }
+  }
+
+  /** One StreamPipeline document: its name (if it has one), and the pipeline as stored or its problems. */
+  record Document(String name, StreamPipeline pipeline, List<Problem> problems) {}
 
   private PipelineFiles() {}
 
@@ -51,12 +71,12 @@ final class PipelineFiles {
    */
   static StreamPipeline readOne(Path file) {
     Contents contents = read(file, true);
-    if (!contents.problems().isEmpty()) {
-      Problem first = contents.problems().get(0);
-      throw new CliException(file + ": " + first);
+    if (contents.hasProblems()) {
+      Problem first = contents.allProblems().get(0);
+      throw CliException.invalidPipeline(file + ": " + first);
     }
     if (contents.pipelines().size() != 1) {
-      throw new CliException(file + ": expected one " + KIND + ", found " + contents.pipelines().size());
+      throw CliException.invalidPipeline(file + ": expected one " + KIND + ", found " + contents.pipelines().size());
     }
     return contents.pipelines().get(0);
   }
@@ -89,7 +109,7 @@ final class PipelineFiles {
    * {@code named}, the file was named by the user, holds no StreamPipeline at all: then the wrong kind is a problem.
    */
   static Contents read(Path file, boolean named) {
-    List<StreamPipeline> pipelines = new ArrayList<>();
+    List<Document> pipelines = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     List<String> otherKinds = new ArrayList<>();
     String text;
@@ -114,7 +134,7 @@ final class PipelineFiles {
           otherKinds.add(kind.isEmpty() ? "a document without kind" : kind);
           continue;
         }
-        toPipeline(document, problems).ifPresent(pipelines::add);
+        pipelines.add(toPipeline((ObjectNode) document));
       }
     } catch (JacksonException e) {
       problems.add(new Problem("YAML", "malformed at " + where(e.getLocation()) + ": " + e.getOriginalMessage()));
@@ -133,78 +153,20 @@ final class PipelineFiles {
     return new Contents(file, pipelines, problems);
   }
 
-  private static java.util.Optional<StreamPipeline> toPipeline(JsonNode document, List<Problem> problems) {
+  /** The pipeline the API server would store for {@code document}, or its problems as the API server words them. */
+  private static Document toPipeline(ObjectNode document) {
+    String name = document.path("metadata").path("name").asText("");
     String apiVersion = document.path("apiVersion").asText("");
-    if (!API_VERSION.equals(apiVersion)) {
-      problems.add(new Problem("apiVersion", "expected " + API_VERSION + ", found "
-          + (apiVersion.isEmpty() ? "none" : apiVersion)));
-      return java.util.Optional.empty();
+    if (!ADMISSION.apiVersion().equals(apiVersion)) {
+      return new Document(name, null, List.of(new Problem("apiVersion", "expected " + ADMISSION.apiVersion()
+          + ", found " + (apiVersion.isEmpty() ? "none" : apiVersion))));
     }
-    int before = problems.size();
-    document.fieldNames().forEachRemaining(field -> {
-      if (!List.of("apiVersion", "kind", "metadata", "spec", "status").contains(field)) {
-        problems.add(new Problem(field, "unknown field (a " + KIND + " has apiVersion, kind, metadata, spec, status)"));
-      }
-    });
-    ObjectMeta metadata = convert(document, "metadata", ObjectMeta.class, problems);
-    StreamPipelineSpec spec = convert(document, "spec", StreamPipelineSpec.class, problems);
-    if (problems.size() > before) {
-      return java.util.Optional.empty();
+    CustomResourceAdmission.Admitted admitted = ADMISSION.admit(document);
+    if (!admitted.accepted()) {
+      return new Document(name, null, admitted.problems().stream()
+          .map(p -> new Problem(p.field(), Errors.flatten(p.message()))).toList());
     }
-    if (metadata == null || metadata.getName() == null || metadata.getName().isBlank()) {
-      problems.add(new Problem("metadata.name", "required"));
-      return java.util.Optional.empty();
-    }
-    if (spec == null) {
-      problems.add(new Problem("spec", "required"));
-      return java.util.Optional.empty();
-    }
-    StreamPipeline pipeline = new StreamPipeline();
-    pipeline.setMetadata(metadata);
-    pipeline.setSpec(spec);
-    return java.util.Optional.of(pipeline);
-  }
-
-  private static <T> T convert(JsonNode document, String field, Class<T> type, List<Problem> problems) {
-    JsonNode node = document.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    try {
-      return YAML.treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
-      problems.add(new Problem(path(field, e), "unknown field"));
-    } catch (InvalidFormatException e) {
-      problems.add(new Problem(path(field, e), "invalid value '" + e.getValue() + "'"
-          + (e.getTargetType() != null && e.getTargetType().isEnum() ? " (expected one of "
-              + enumValues(e.getTargetType()) + ")" : "")));
-    } catch (JsonMappingException e) {
-      problems.add(new Problem(path(field, e), e.getOriginalMessage()));
-    } catch (JacksonException e) {
-      problems.add(new Problem(field, e.getOriginalMessage()));
-    }
-    return null;
-  }
-
-  private static String enumValues(Class<?> type) {
-    List<String> values = new ArrayList<>();
-    for (Object constant : type.getEnumConstants()) {
-      values.add(YAML.convertValue(constant, String.class));
-    }
-    return String.join(", ", values);
-  }
-
-  /** {@code spec.sources[0].partition} from Jackson's reference path. */
-  private static String path(String root, JsonMappingException e) {
-    StringBuilder path = new StringBuilder(root);
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        path.append('.').append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
+    return new Document(name, YAML.convertValue(admitted.object(), StreamPipeline.class), List.of());
   }
 
   private static String where(JsonLocation location) {

@@ -70,7 +70,7 @@ final class RenderCommand implements Callable<Integer> {
       }
       children.add(PipelineChildren.flinkDeployment(pipeline, OperatorConfig.fromEnvironment(env)));
     } catch (InvalidPlanException e) {
-      throw new CliException(file + ": " + e.getMessage(), e);
+      throw new CliException(ExitCode.INVALID, file + ": " + e.getMessage(), e);
     }
     PrintWriter out = command.commandLine().getOut();
     if (uid == null) {
@@ -81,6 +81,6 @@ final class RenderCommand implements Callable<Integer> {
       out.print(yaml.startsWith("---") ? yaml : "---\n" + yaml);
     }
     out.flush();
-    return StreamPipelineCli.OK;
+    return ExitCode.OK.code();
   }
 }

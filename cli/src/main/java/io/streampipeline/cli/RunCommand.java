@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
     }
     List<Problem> problems = PipelineCheck.problems(pipeline);
     if (!problems.isEmpty()) {
-      throw new CliException(file + ": " + problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
+      throw CliException.invalidPipeline(file + ": " + problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
     }
     PipelinePlan plan = PipelineChildren.plan(pipeline);
     List<DesiredTopic> topics = PipelineChildren.topics(pipeline.getSpec());
@@ -148,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
         throw new CliException("cannot read the output: " + Errors.oneLine(tail.failure()), tail.failure());
       }
       err.println(progress(feeder, tail, "done"));
-      return StreamPipelineCli.OK;
+      return ExitCode.OK.code();
     } finally {
       threads.shutdownNow();
       threads.awaitTermination(10, TimeUnit.SECONDS);

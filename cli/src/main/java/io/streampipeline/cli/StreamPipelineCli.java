@@ -4,15 +4,14 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code streampipeline} command. Every error ends as one line on stderr and exit code 1. */
-@Command(name = "streampipeline", mixinStandardHelpOptions = true, version = "streampipeline 0.1.0",
+/**
+ * The {@code streampipeline} command. Every error ends as one line on stderr and an exit code of {@link ExitCode}.
+ */
+@Command(name = "streampipeline", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
     description = "Run, validate and render StreamPipeline resources; run the operator.",
     subcommands = {RunCommand.class, ValidateCommand.class, RenderCommand.class, OperatorCommand.class,
         CommandLine.HelpCommand.class})
 public final class StreamPipelineCli {
-
-  public static final int OK = 0;
-  public static final int FAILED = 1;
 
   public static void main(String[] args) {
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -23,9 +22,9 @@ public final class StreamPipelineCli {
     CommandLine commandLine = new CommandLine(new StreamPipelineCli())
         .setOut(out)
         .setErr(err)
-        .setExitCodeExceptionMapper(e -> FAILED)
         .setParameterExceptionHandler(StreamPipelineCli::badArguments)
         .setExecutionExceptionHandler(StreamPipelineCli::failed);
+    documentExitCodes(commandLine);
     int code = commandLine.execute(args);
     out.flush();
     err.flush();
@@ -36,7 +35,12 @@ public final class StreamPipelineCli {
     CommandLine command = e.getCommandLine();
     command.getErr().println("streampipeline: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
         + " --help')");
-    return FAILED;
+    return ExitCode.USAGE.code();
+  }
+
+  private static void documentExitCodes(CommandLine command) {
+    command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.table());
+    command.getSubcommands().values().forEach(StreamPipelineCli::documentExitCodes);
   }
 
   private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
@@ -45,6 +49,6 @@ public final class StreamPipelineCli {
     if (Verbosity.isVerbose(parseResult)) {
       e.printStackTrace(err);
     }
-    return FAILED;
+    return (e instanceof CliException cli ? cli.exitCode() : ExitCode.INTERNAL).code();
   }
 }

@@ -1,23 +1,33 @@
 package io.streampipeline.cli;
 
-import io.streampipeline.operator.api.StreamPipeline;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streampipeline.plan.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {"Check StreamPipeline YAML as the cluster and the job would, without a cluster or Kafka:",
-        "the CRD's schema and rules, the operator's checks, and the SQL planned against the declared schemas.",
-        "Directories are searched recursively for *.yaml/*.yml; documents of other kinds are skipped.",
-        "Prints each problem as FILE: FIELD: MESSAGE. Exit code 0 when every pipeline is valid, 1 otherwise."})
+        "the generated CRD's schema and CEL rules as the API server applies them with strict field validation",
+        "(unknown fields, defaults, its error wording), the operator's checks, and the SQL planned against the",
+        "declared schemas. Directories are searched recursively for *.yaml/*.yml; documents of other kinds are",
+        "skipped. Prints each problem as FILE: FIELD: MESSAGE, or one JSON object with --output json."})
 final class ValidateCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  enum Output { text, json }
 
   @Spec
   private CommandSpec command;
@@ -29,28 +39,74 @@ final class ValidateCommand implements Callable<Integer> {
       description = "A YAML file or a directory of them; repeatable.")
   private List<Path> paths;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or json: {version, valid, exitCode, results: [{file, name, valid, "
+          + "problems: [{field, message}]}]}; a result without name is the file's own problem.")
+  private Output output;
+
+  /** One document's (or a file's own) outcome. */
+  private record Result(String file, String name, List<Problem> problems) {}
+
   @Override
-  public Integer call() {
+  public Integer call() throws JsonProcessingException {
     verbosity.applyLogLevel();
-    PrintWriter out = command.commandLine().getOut();
-    int pipelines = 0;
-    int invalid = 0;
+    List<Result> results = new ArrayList<>();
     for (Path file : PipelineFiles.yamlFiles(paths)) {
-      boolean named = paths.contains(file);
-      PipelineFiles.Contents contents = PipelineFiles.read(file, named);
-      contents.problems().forEach(p -> out.println(file + ": " + p));
-      invalid += contents.problems().isEmpty() ? 0 : 1;
-      for (StreamPipeline pipeline : contents.pipelines()) {
-        pipelines++;
-        List<Problem> problems = PipelineCheck.problems(pipeline);
-        String name = contents.pipelines().size() > 1 ? " (" + pipeline.getMetadata().getName() + ")" : "";
-        problems.forEach(p -> out.println(file + name + ": " + p));
-        invalid += problems.isEmpty() ? 0 : 1;
+      PipelineFiles.Contents contents = PipelineFiles.read(file, paths.contains(file));
+      if (!contents.problems().isEmpty()) {
+        results.add(new Result(file.toString(), null, contents.problems()));
+      }
+      for (PipelineFiles.Document document : contents.documents()) {
+        List<Problem> problems = document.pipeline() == null ? document.problems()
+            : PipelineCheck.problems(document.pipeline());
+        results.add(new Result(file.toString(), document.name(), problems));
       }
     }
+    ExitCode code = results.stream().allMatch(r -> r.problems().isEmpty()) ? ExitCode.OK : ExitCode.INVALID;
+    if (output == Output.json) {
+      printJson(results, code);
+    } else {
+      printText(results);
+    }
+    return code.code();
+  }
+
+  private void printText(List<Result> results) {
+    PrintWriter out = command.commandLine().getOut();
+    Map<String, Long> documentsPerFile = new LinkedHashMap<>();
+    results.forEach(r -> documentsPerFile.merge(r.file(), 1L, Long::sum));
+    for (Result result : results) {
+      boolean several = documentsPerFile.get(result.file()) > 1 && result.name() != null && !result.name().isEmpty();
+      String where = result.file() + (several ? " (" + result.name() + ")" : "");
+      // An error of the whole object (the API server's "some validation rules were not checked") has no field.
+      result.problems().forEach(p -> out.println(where + ": " + (p.field().isEmpty() ? "" : p.field() + ": ")
+          + p.message()));
+    }
     out.flush();
+    long pipelines = results.stream().filter(r -> r.name() != null).count();
+    long invalid = results.stream().filter(r -> !r.problems().isEmpty()).count();
     command.commandLine().getErr().println(pipelines + " pipeline(s) checked, "
         + (invalid == 0 ? "all valid" : invalid + " with problems"));
-    return invalid == 0 ? StreamPipelineCli.OK : StreamPipelineCli.FAILED;
+  }
+
+  private void printJson(List<Result> results, ExitCode code) throws JsonProcessingException {
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (Result result : results) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("file", result.file());
+      entry.put("name", result.name());
+      entry.put("valid", result.problems().isEmpty());
+      entry.put("problems", result.problems().stream()
+          .map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+      json.add(entry);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("version", BuildVersion.version());
+    report.put("valid", code == ExitCode.OK);
+    report.put("exitCode", code.code());
+    report.put("results", json);
+    PrintWriter out = command.commandLine().getOut();
+    out.println(JSON.writeValueAsString(report));
+    out.flush();
   }
 }

@@ -75,7 +75,7 @@ class RenderTest {
   void aMissingOptionIsOneLine() {
     Cli.Result result = Cli.run("render");
 
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(result.errLines()).singleElement().asString().contains("Missing required option: '--file=PIPELINE.yaml'");
   }
 

@@ -63,7 +63,7 @@ class RunAgainstExistingKafkaTest {
     Path pipeline = example("json-filter", "pipeline.yaml");
     Cli.Result result = Cli.run("run", "-f", pipeline, "--bootstrap-servers", kafka.bootstrapServers(), "--until-idle");
 
-    assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INTERNAL.code());
     assertThat(result.errLines()).as("%s", result).singleElement().asString()
         .contains("topic orders does not exist at " + kafka.bootstrapServers());
   }

@@ -83,7 +83,7 @@ class RunRefusesTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getByName("localhost"), 0));
       int port = taken.getLocalPort();
-      assertRefused(example("wordcount", "pipeline.yaml"), "port " + port + " is already in use", "--port", port);
+      assertRefusedBy(ExitCode.INTERNAL, example("wordcount", "pipeline.yaml"), "port " + port + " is already in use", "--port", port);
     }
   }
 
@@ -91,7 +91,7 @@ class RunRefusesTest {
   void anUnreachableBrokerIsRefusedWithinSeconds() throws IOException {
     int port = freePort();
     long started = System.nanoTime();
-    assertRefused(example("wordcount", "pipeline.yaml"), "cannot reach Kafka at localhost:" + port + " within 5s",
+    assertRefusedBy(ExitCode.INTERNAL, example("wordcount", "pipeline.yaml"), "cannot reach Kafka at localhost:" + port + " within 5s",
         "--bootstrap-servers", "localhost:" + port);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
   }
@@ -105,12 +105,17 @@ class RunRefusesTest {
     }
   }
 
+  /** A pipeline that cannot run as written: exit code 1. */
   private Cli.Result assertRefused(Path pipeline, String message, Object... options) {
+    return assertRefusedBy(ExitCode.INVALID, pipeline, message, options);
+  }
+
+  private Cli.Result assertRefusedBy(ExitCode code, Path pipeline, String message, Object... options) {
     List<Object> args = new java.util.ArrayList<>(List.of("run", "-f", pipeline, "--input",
         example("wordcount", "input.txt"), "--until-idle"));
     args.addAll(List.of(options));
     Cli.Result result = Cli.run(args.toArray());
-    assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(code.code());
     assertThat(result.out()).isEmpty();
     assertThat(result.errLines()).as("%s", result).hasSize(1);
     assertThat(result.err()).as("%s", result).startsWith("streampipeline: ").contains(message).doesNotContain("\tat ");

@@ -3,9 +3,12 @@ package io.streampipeline.cli;
 import static io.streampipeline.cli.Cli.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,10 +75,85 @@ class ValidateTest {
   }
 
   @Test
+  void whatTheApiServerRefusesIsRefusedInItsWords() throws IOException {
+    String wordcount = Files.readString(example("wordcount", "pipeline.yaml"));
+    Path file = repo.resolve("p.yaml");
+    Files.writeString(file, wordcount.replace("parallelism: 1", "parallelism: 5000")
+        .replace("    checkpointInterval: 10s", "    checkpointInterval: 10s\n    taskManager:\n      memory: lots"));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    assertThat(result.outLines()).as("%s", result).containsExactlyInAnyOrder(
+        file + ": spec.job.parallelism: Invalid value: 5000: spec.job.parallelism in body should be less than or"
+            + " equal to 1024",
+        file + ": spec.job.taskManager.memory: Invalid value: \"lots\": spec.job.taskManager.memory in body should"
+            + " match '^[0-9]+(Mi|Gi|m|g)$'");
+  }
+
+  @Test
+  void anUnknownFieldIsRefusedAsStrictFieldValidationRefusesIt() throws IOException {
+    String wordcount = Files.readString(example("wordcount", "pipeline.yaml"));
+    Path file = repo.resolve("p.yaml");
+    Files.writeString(file, wordcount.replace("      format: raw", "      formt: raw"));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    assertThat(result.outLines()).as("%s", result)
+        .containsExactly(file + ": spec.sources[0].formt: unknown field \"spec.sources[0].formt\"");
+  }
+
+  @Test
+  void jsonOutputListsEveryPipelineWithItsProblems() throws IOException {
+    String wordcount = Files.readString(example("wordcount", "pipeline.yaml"));
+    Path file = repo.resolve("p.yaml");
+    Files.writeString(file, wordcount + "---\n" + wordcount.replace("name: wordcount", "name: second")
+        .replace("cluster: events", "cluster: Events"));
+
+    Cli.Result result = Cli.run("validate", "-f", file, "--output", "json");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    JsonNode report = new ObjectMapper().readTree(result.out());
+    assertThat(report.path("version").asText()).isEqualTo(BuildVersion.version());
+    assertThat(report.path("valid").asBoolean(true)).isFalse();
+    assertThat(report.path("exitCode").asInt()).isEqualTo(1);
+    assertThat(report.path("results")).hasSize(2);
+    assertThat(report.path("results").get(0).path("name").asText()).isEqualTo("wordcount");
+    assertThat(report.path("results").get(0).path("valid").asBoolean()).isTrue();
+    assertThat(report.path("results").get(1).path("name").asText()).isEqualTo("second");
+    assertThat(report.path("results").get(1).path("problems")).singleElement().satisfies(problem -> {
+      assertThat(problem.path("field").asText()).isEqualTo("spec.kafka.cluster");
+      assertThat(problem.path("message").asText()).startsWith("Invalid value: \"Events\": spec.kafka.cluster in body");
+    });
+  }
+
+  @Test
+  void theVersionIsTheBuildsAndEveryCommandDocumentsTheExitCodes() {
+    Cli.Result version = Cli.run("--version");
+    assertThat(version.out().strip()).isEqualTo("streampipeline " + BuildVersion.version());
+    assertThat(BuildVersion.version()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+
+    for (String command : List.of("run", "validate", "render", "operator")) {
+      assertThat(Cli.run(command, "--help").out()).as(command)
+          .contains("Exit codes:", "0   success", "1   invalid pipeline(s)", "2   usage error",
+              "3   internal or I/O error", "4   valid, but the upgrade would lose state");
+    }
+  }
+
+  @Test
+  void aBadOptionIsAUsageError() {
+    Cli.Result result = Cli.run("validate", "-f", Cli.EXAMPLES, "--output", "xml");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.USAGE.code());
+    assertThat(result.errLines()).singleElement().asString().contains("--output");
+  }
+
+  @Test
   void aMissingFileIsOneLineOnStderr() {
     Cli.Result result = Cli.run("validate", "-f", repo.resolve("nope.yaml"));
 
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.exitCode()).isEqualTo(ExitCode.INTERNAL.code());
     assertThat(result.errLines()).singleElement().asString().contains("nope.yaml: no such file or directory");
   }
 }
