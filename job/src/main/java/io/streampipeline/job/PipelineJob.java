@@ -1,5 +1,6 @@
 package io.streampipeline.job;
 
+import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
@@ -11,12 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.time.ZoneOffset;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
@@ -27,6 +27,7 @@ import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,17 +90,18 @@ public final class PipelineJob {
   }
 
   /**
-   * Applies the plan's checkpointing (exactly-once mode, its interval, checkpoints kept on cancellation so a
-   * pipeline can be resumed) and fixed-delay restart strategy to {@code env}. Enables object reuse: no
-   * function of the job keeps a record after passing it on.
+   * Applies the plan's checkpointing (the delivery guarantee's mode, as the FlinkDeployment sets it; its
+   * interval; checkpoints kept on cancellation so a pipeline can be resumed) and fixed-delay restart strategy
+   * to {@code env}. Enables object reuse: no function of the job keeps a record after passing it on.
    */
   public static void configure(StreamExecutionEnvironment env, PipelinePlan plan) {
     Configuration config = new Configuration();
+    config.setString(DeliveryGuarantee.CHECKPOINTING_MODE_OPTION, plan.delivery().checkpointingMode());
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, plan.restartAttempts());
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(plan.restartDelayMs()));
     env.configure(config, PipelineJob.class.getClassLoader());
-    env.enableCheckpointing(plan.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    env.enableCheckpointing(plan.checkpointIntervalMs());
     env.getCheckpointConfig().setExternalizedCheckpointCleanup(
         CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
     env.getConfig().enableObjectReuse();
@@ -116,19 +118,23 @@ public final class PipelineJob {
     PlanValidator.requireValid(plan);
     KafkaSinks.transactionTimeoutMs(plan);
     StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+    // Windows over TIMESTAMP_LTZ event time are aligned in the session time zone: UTC, not the machine's.
+    tableEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
     tableEnv.createTemporarySystemFunction(SplitWords.NAME, SplitWords.class);
 
     DataStream<DeadLetter> deadLetters = null;
     for (SourcePlan source : plan.sources()) {
       SourceSchema schema = new SourceSchema(source);
+      // The uids are those of the job before decoding moved into the source: its offsets carry over.
       SingleOutputStreamOperator<Row> rows = env
-          .fromSource(kafkaSource(plan, source), WatermarkStrategy.noWatermarks(), "source " + source.name())
+          .fromSource(kafkaSource(plan, source, schema), SourceWatermarks.of(schema), "source " + source.name())
           .uid("source-" + source.name())
-          .process(new RecordDecoder(schema, plan.deadLetterTopic() != null), ExternalTypeInfo.of(schema.rowType()))
-          .name("decode " + source.name())
+          .process(new DeadLetterSplit(source.name(), plan.deadLetterTopic() != null),
+              ExternalTypeInfo.of(schema.rowType()))
+          .name("split dead letters " + source.name())
           .uid("decode-" + source.name());
       tableEnv.createTemporaryView(source.name(), tableEnv.fromDataStream(rows, schema.tableSchema()));
-      DataStream<DeadLetter> unreadable = rows.getSideOutput(RecordDecoder.DEAD_LETTERS);
+      DataStream<DeadLetter> unreadable = rows.getSideOutput(DeadLetterSplit.DEAD_LETTERS);
       deadLetters = deadLetters == null ? unreadable : deadLetters.union(unreadable);
     }
 
@@ -154,7 +160,7 @@ public final class PipelineJob {
     try {
       return tableEnv.sqlQuery(sql);
     } catch (ValidationException | SqlParserException e) {
-      throw new InvalidPlanException("transform.sql", e.getMessage());
+      throw SqlErrors.refused(e);
     }
   }
 
@@ -179,13 +185,14 @@ public final class PipelineJob {
         .uid("upserts");
   }
 
-  private static KafkaSource<SourceRecord> kafkaSource(PipelinePlan plan, SourcePlan source) {
-    return KafkaSource.<SourceRecord>builder()
+  private static KafkaSource<Either<Row, DeadLetter>> kafkaSource(PipelinePlan plan, SourcePlan source,
+      SourceSchema schema) {
+    return KafkaSource.<Either<Row, DeadLetter>>builder()
         .setBootstrapServers(plan.bootstrapServers())
         .setTopics(source.topic())
         .setGroupId(plan.consumerGroup())
         .setStartingOffsets(startingOffsets(source.startingOffsets()))
-        .setDeserializer(new SourceRecordDeserializer())
+        .setDeserializer(new DecodingDeserializer(schema))
         .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
         .setProperty("client.id.prefix", plan.consumerGroup() + "." + source.name())
         .build();

@@ -4,85 +4,67 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import io.streampipeline.model.Format;
+import java.io.IOException;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Decodes source records into rows of the source's table. A record that cannot be read goes to
- * {@link #DEAD_LETTERS} and is counted in the {@value #DEAD_LETTERED_METRIC} metric; when the pipeline has no
- * dead-letter topic it fails the job instead, so that no record is dropped silently.
+ * Decodes Kafka records into rows of the source's table, or into dead letters saying why a record cannot be
+ * read. It runs inside the Kafka source's deserializer, so that the source's per-partition watermarks can be
+ * computed from the rows' event time. A row's event-time column is never null: a record without readable event
+ * time is a dead letter, since it cannot be placed in any window. Only dead letters keep the record's bytes.
  */
-final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
-
-  /** Counter of records sent to the dead-letter topic, per decoding subtask. */
-  public static final String DEAD_LETTERED_METRIC = "deadLetteredRecords";
-
-  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+final class RecordDecoder implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   private final SourceSchema schema;
-  private final boolean deadLetterTopic;
   private transient JsonFactory factory;
   private transient Map<String, Integer> columns;
   private transient ColumnReader[] readers;
-  private transient Counter deadLettered;
 
-  RecordDecoder(SourceSchema schema, boolean deadLetterTopic) {
+  RecordDecoder(SourceSchema schema) {
     this.schema = schema;
-    this.deadLetterTopic = deadLetterTopic;
   }
 
-  @Override
-  public void open(OpenContext context) {
+  void open() {
     factory = new JsonFactory();
     columns = new HashMap<>();
     for (int i = 0; i < schema.names().size(); i++) {
       columns.put(schema.names().get(i), i);
     }
     readers = schema.types().stream().map(ColumnReader::of).toArray(ColumnReader[]::new);
-    deadLettered = getRuntimeContext().getMetricGroup().counter(DEAD_LETTERED_METRIC);
   }
 
-  @Override
-  public void processElement(SourceRecord record, Context context, Collector<Row> out) {
-    Row row;
+  Either<Row, DeadLetter> decode(ConsumerRecord<byte[], byte[]> record) {
     try {
-      row = schema.format() == Format.RAW ? raw(record) : json(record);
-    } catch (UnreadableRecordException e) {
-      if (!deadLetterTopic) {
-        throw new IllegalStateException("cannot read record " + record.position() + " of source '"
-            + schema.name() + "': " + e.getMessage()
-            + "; the pipeline has no dead-letter topic, so the job stops rather than drop it", e);
+      if (schema.eventTimeFromRecord() && record.timestamp() < 0) {
+        throw new UnreadableRecordException("the record has no timestamp, which is this source's event time");
       }
-      deadLettered.inc();
-      context.output(DEAD_LETTERS, new DeadLetter(record, e.getMessage()));
-      return;
+      return Either.Left(schema.format() == Format.RAW ? raw(record) : json(record));
+    } catch (UnreadableRecordException e) {
+      return Either.Right(new DeadLetter(SourceRecord.of(record), e.getMessage()));
     }
-    out.collect(row);
   }
 
-  private Row raw(SourceRecord record) {
-    if (record.value == null) {
+  private Row raw(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
       throw new UnreadableRecordException("the record has no value");
     }
     try {
       String line = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(record.value))
+          .decode(ByteBuffer.wrap(record.value()))
           .toString();
       return Row.of(line);
     } catch (CharacterCodingException e) {
@@ -90,12 +72,12 @@ final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
     }
   }
 
-  private Row json(SourceRecord record) {
-    if (record.value == null) {
+  private Row json(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
       throw new UnreadableRecordException("the record has no value");
     }
     Row row = new Row(readers.length);
-    try (JsonParser json = factory.createParser(record.value)) {
+    try (JsonParser json = factory.createParser(record.value())) {
       if (json.nextToken() != JsonToken.START_OBJECT) {
         throw new UnreadableRecordException("the value is not a JSON object");
       }
@@ -114,6 +96,10 @@ final class RecordDecoder extends ProcessFunction<SourceRecord, Row> {
       throw new UnreadableRecordException("the value is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UnreadableRecordException("the value is not JSON: " + e.getMessage());
+    }
+    int eventTime = schema.eventTimeIndex();
+    if (eventTime >= 0 && row.getField(eventTime) == null) {
+      throw new UnreadableRecordException("event time '" + schema.names().get(eventTime) + "' is missing or null");
     }
     for (int i = 0; i < readers.length; i++) {
       if (schema.required(i) && row.getField(i) == null) {

@@ -1,9 +1,14 @@
 package io.streampipeline.job;
 
+import io.streampipeline.model.EventTimeSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.plan.ColumnPlan;
+import io.streampipeline.plan.EventTimePlan;
 import io.streampipeline.plan.SourcePlan;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.table.api.DataTypes;
@@ -15,23 +20,35 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
 import org.apache.flink.table.types.utils.TypeConversions;
+import org.apache.flink.types.Row;
 
 /**
- * The SQL view of one source: its columns with their Flink types and, for JSON, how to read each.
+ * The SQL view of one source: its columns with their Flink types and, for JSON, how to read each; and its
+ * event time.
  *
- * <p>The event-time column becomes the table's rowtime attribute. Flink requires a rowtime of millisecond
- * precision at most, so a {@code TIMESTAMP(6)} (or plain {@code TIMESTAMP}) event-time column is read as
- * {@code TIMESTAMP(3)}; it is also always required, since a row without time cannot be placed in a window.
+ * <p>Event time is the rowtime attribute of the source's table, whose watermark is the one the Kafka source
+ * generates per partition ({@code SOURCE_WATERMARK()}). It is either a column of the schema or, without
+ * {@code eventTime.column}, the Kafka record timestamp in an added column
+ * {@value EventTimeSpec#RECORD_TIMESTAMP_COLUMN} {@code TIMESTAMP_LTZ(3)}. Flink requires a rowtime of
+ * millisecond precision at most, so a {@code TIMESTAMP(6)} (or plain {@code TIMESTAMP}) event-time column is
+ * read as {@code TIMESTAMP(3)}.
+ *
+ * <p>A {@code TIMESTAMP} column has no time zone: like Flink SQL, its watermark treats the wall-clock value as
+ * UTC, and windows are aligned on it as written. A {@code TIMESTAMP_LTZ} column is an instant: its watermark is
+ * the instant's epoch milliseconds, and windows are aligned in the session time zone ({@code
+ * table.local-time-zone}, UTC unless configured), which matters for windows of a day.
  */
 final class SourceSchema implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final int ROWTIME_PRECISION = 3;
+  /** The metadata key under which {@code fromDataStream} exposes a stream record's timestamp. */
+  private static final String STREAM_RECORD_TIMESTAMP = "rowtime";
 
   private final String name;
   private final Format format;
-  private final String eventTimeColumn;
-  private final long watermarkDelayMs;
+  private final EventTimePlan eventTime;
+  private final int eventTimeIndex;
   private final List<String> names = new ArrayList<>();
   private final List<LogicalType> types = new ArrayList<>();
   private final boolean[] required;
@@ -39,17 +56,20 @@ final class SourceSchema implements Serializable {
   SourceSchema(SourcePlan source) {
     this.name = source.name();
     this.format = source.format();
-    this.eventTimeColumn = source.eventTime() == null ? null : source.eventTime().column();
-    this.watermarkDelayMs = source.eventTime() == null ? 0 : source.eventTime().watermarkDelayMs();
+    this.eventTime = source.eventTime();
+    String eventTimeColumn = eventTime == null ? null : eventTime.column();
     this.required = new boolean[source.columns().size()];
+    int index = -1;
     for (int i = 0; i < source.columns().size(); i++) {
       ColumnPlan column = source.columns().get(i);
-      boolean eventTime = column.name().equals(eventTimeColumn);
+      boolean isEventTime = column.name().equals(eventTimeColumn);
       LogicalType type = LogicalTypeParser.parse(column.type(), SourceSchema.class.getClassLoader());
       names.add(column.name());
-      types.add(eventTime ? rowtime(type) : type);
-      required[i] = column.required() || eventTime;
+      types.add(isEventTime ? rowtime(type) : type);
+      required[i] = column.required();
+      index = isEventTime ? i : index;
     }
+    this.eventTimeIndex = index;
   }
 
   /** The source's name, which is also its table's. */
@@ -81,12 +101,42 @@ final class SourceSchema implements Serializable {
     return DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
   }
 
-  /** The table schema, with the watermark on the event-time column if there is one. */
+  /** The source's event time, or null for processing time only. */
+  EventTimePlan eventTime() {
+    return eventTime;
+  }
+
+  /** The event-time column's index in a row, or -1 when there is none (no event time, or the record's). */
+  int eventTimeIndex() {
+    return eventTimeIndex;
+  }
+
+  /** Whether event time is the Kafka record timestamp. */
+  boolean eventTimeFromRecord() {
+    return eventTime != null && eventTime.column() == null;
+  }
+
+  /** The event time of a decoded row in epoch milliseconds (see the class comment for the time zone rules). */
+  long eventTimeMillis(Row row, long recordTimestamp) {
+    if (eventTimeIndex < 0) {
+      return recordTimestamp;
+    }
+    Object value = row.getField(eventTimeIndex);
+    return value instanceof Instant instant
+        ? instant.toEpochMilli()
+        : ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+
+  /** The table schema: the row's columns, and the rowtime attribute with the source's watermarks. */
   Schema tableSchema() {
     Schema.Builder schema = Schema.newBuilder().fromRowDataType(rowType());
-    if (eventTimeColumn != null) {
-      schema.watermark(eventTimeColumn, String.format("`%s` - INTERVAL '%d.%03d' SECOND",
-          eventTimeColumn, watermarkDelayMs / 1000, watermarkDelayMs % 1000));
+    if (eventTimeFromRecord()) {
+      schema.columnByMetadata(EventTimeSpec.RECORD_TIMESTAMP_COLUMN, DataTypes.TIMESTAMP_LTZ(ROWTIME_PRECISION),
+          STREAM_RECORD_TIMESTAMP);
+    }
+    if (eventTime != null) {
+      schema.watermark(eventTimeFromRecord() ? EventTimeSpec.RECORD_TIMESTAMP_COLUMN : names.get(eventTimeIndex),
+          "SOURCE_WATERMARK()");
     }
     return schema.build();
   }

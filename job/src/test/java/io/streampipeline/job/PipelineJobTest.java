@@ -168,7 +168,7 @@ class PipelineJobTest {
     input.add(JSON.createObjectNode().put("person", "p0").put("ts", base.plusSeconds(300).toString()).toString());
     kafka.send(clicks, input);
     SourcePlan source = jsonSource("clicks", clicks, List.of(column("person", "STRING", true),
-        column("ts", "TIMESTAMP(3)", true)), new EventTimePlan("ts", 1000));
+        column("ts", "TIMESTAMP(3)", true)), new EventTimePlan("ts", 1000, 0));
     PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
         "SELECT window_start, window_end, person, COUNT(*) AS cnt"
             + " FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))"
@@ -242,7 +242,7 @@ class PipelineJobTest {
       errors.forEach((offset, error) -> assertThat(actualErrors.get(offset)).startsWith(error));
 
       await("dead-lettered records metric").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(METRICS.findMetrics(run.jobId(), RecordDecoder.DEAD_LETTERED_METRIC).values().stream()
+          assertThat(METRICS.findMetrics(run.jobId(), DeadLetterSplit.DEAD_LETTERED_METRIC).values().stream()
               .mapToLong(m -> ((Counter) m).getCount()).sum()).isEqualTo(errors.size()));
     }
   }

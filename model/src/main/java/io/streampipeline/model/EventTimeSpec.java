@@ -4,16 +4,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** Event time for a source: a timestamp column and a bounded-out-of-orderness watermark. */
+/**
+ * Event time for a source: a timestamp column (or the Kafka record timestamp) and a bounded-out-of-orderness
+ * watermark, generated per Kafka partition.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EventTimeSpec {
 
-  @Required
+  /** The column a source without {@code eventTime.column} gets: the Kafka record timestamp. */
+  public static final String RECORD_TIMESTAMP_COLUMN = "kafka_timestamp";
+
   @Size(max = 63)
-  @JsonPropertyDescription("A TIMESTAMP(3) or TIMESTAMP_LTZ(3) column of the source schema.")
+  @JsonPropertyDescription("A TIMESTAMP(p) or TIMESTAMP_LTZ(p) column of the json schema (read as precision 3)."
+      + " Without it, event time is the Kafka record timestamp, in the column " + RECORD_TIMESTAMP_COLUMN
+      + " TIMESTAMP_LTZ(3).")
   private String column;
 
   @Pattern(Durations.PATTERN)
@@ -21,6 +27,12 @@ public class EventTimeSpec {
   @Default("5s")
   @JsonPropertyDescription("How late a record may arrive, such as 500ms, 5s or 1m.")
   private String watermarkDelay = "5s";
+
+  @Pattern(Durations.PATTERN)
+  @Size(max = 16)
+  @Default("1m")
+  @JsonPropertyDescription("A partition without records for this long stops holding back the watermark (0s: never).")
+  private String idleTimeout = "1m";
 
   public String getColumn() {
     return column;
@@ -36,5 +48,13 @@ public class EventTimeSpec {
 
   public void setWatermarkDelay(String watermarkDelay) {
     this.watermarkDelay = watermarkDelay;
+  }
+
+  public String getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public void setIdleTimeout(String idleTimeout) {
+    this.idleTimeout = idleTimeout;
   }
 }

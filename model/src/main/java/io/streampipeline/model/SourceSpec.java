@@ -16,10 +16,16 @@ import java.util.List;
     message = "schema is required when format is json",
     fieldPath = ".schema")
 @ValidationRule(
-    value = "!has(self.eventTime) || (has(self.schema) && self.schema.exists(c, c.name == self.eventTime.column"
-        + " && c.type.startsWith('TIMESTAMP')))",
-    message = "eventTime.column must name a TIMESTAMP column of the schema",
+    value = "!has(self.eventTime) || !has(self.eventTime.column) || (self.format == 'json' && has(self.schema)"
+        + " && self.schema.exists(c, c.name == self.eventTime.column && c.type.startsWith('TIMESTAMP')))",
+    message = "eventTime.column must name a TIMESTAMP column of the json schema",
     fieldPath = ".eventTime.column")
+@ValidationRule(
+    value = "!has(self.eventTime) || has(self.eventTime.column) || self.format != 'json' || !has(self.schema)"
+        + " || !self.schema.exists(c, c.name == '" + EventTimeSpec.RECORD_TIMESTAMP_COLUMN + "')",
+    message = "event time from the record timestamp adds the column " + EventTimeSpec.RECORD_TIMESTAMP_COLUMN
+        + ", which the schema must not declare",
+    fieldPath = ".schema")
 public class SourceSpec extends TopicSpec {
 
   /** Offsets a source can start from when it has none committed, or a timestamp. */
@@ -46,7 +52,8 @@ public class SourceSpec extends TopicSpec {
   @JsonPropertyDescription("committed (falling back to earliest), earliest, latest, or an RFC 3339 timestamp.")
   private String startingOffsets = "committed";
 
-  @JsonPropertyDescription("Event-time column and watermark; without it the source has processing time only.")
+  @JsonPropertyDescription("Event time (a column or the Kafka record timestamp) and its watermark, per partition;"
+      + " without it the source has processing time only.")
   private EventTimeSpec eventTime;
 
   public String getName() {

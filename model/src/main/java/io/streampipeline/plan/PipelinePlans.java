@@ -2,6 +2,7 @@ package io.streampipeline.plan;
 
 import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Durations;
+import io.streampipeline.model.EventTimeSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.JobSpec;
 import io.streampipeline.model.SourceSpec;
@@ -51,9 +52,10 @@ public final class PipelinePlans {
     List<ColumnPlan> columns = source.getFormat() == Format.RAW
         ? List.of(new ColumnPlan(SourcePlan.RAW_COLUMN, "STRING", true))
         : source.getSchema().stream().map(PipelinePlans::column).toList();
-    EventTimePlan eventTime = source.getEventTime() == null ? null : new EventTimePlan(
-        source.getEventTime().getColumn(),
-        Durations.parse("watermarkDelay", source.getEventTime().getWatermarkDelay()).toMillis());
+    EventTimeSpec time = source.getEventTime();
+    EventTimePlan eventTime = time == null ? null : new EventTimePlan(time.getColumn(),
+        Durations.parse("watermarkDelay", time.getWatermarkDelay()).toMillis(),
+        Durations.parse("idleTimeout", time.getIdleTimeout()).toMillis());
     return new SourcePlan(source.getName(), source.getTopic(), source.getFormat(), columns,
         startingOffsets(source.getStartingOffsets()), eventTime);
   }

@@ -1,6 +1,7 @@
 package io.streampipeline.plan;
 
 import io.streampipeline.model.ColumnSpec;
+import io.streampipeline.model.EventTimeSpec;
 import io.streampipeline.model.Format;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -90,15 +91,24 @@ public final class PlanValidator {
         problems.add(new Problem(at + ".columns[" + c + "].type", "unsupported type '" + column.type() + "'"));
       }
     }
-    if (source.eventTime() != null) {
-      boolean found = source.columns().stream().anyMatch(c -> c.name().equals(source.eventTime().column())
-          && c.type() != null && c.type().startsWith("TIMESTAMP"));
+    EventTimePlan eventTime = source.eventTime();
+    if (eventTime != null) {
+      boolean found = eventTime.column() == null || source.columns().stream().anyMatch(c ->
+          c.name().equals(eventTime.column()) && c.type() != null && c.type().startsWith("TIMESTAMP"));
       if (!found) {
         problems.add(new Problem(at + ".eventTime.column",
-            "'" + source.eventTime().column() + "' is not a TIMESTAMP column of the source"));
+            "'" + eventTime.column() + "' is not a TIMESTAMP column of the source"));
       }
-      if (source.eventTime().watermarkDelayMs() < 0) {
+      if (eventTime.column() == null && source.columns().stream()
+          .anyMatch(c -> EventTimeSpec.RECORD_TIMESTAMP_COLUMN.equals(c.name()))) {
+        problems.add(new Problem(at + ".columns", "event time from the record timestamp adds the column "
+            + EventTimeSpec.RECORD_TIMESTAMP_COLUMN + ", which the source must not have"));
+      }
+      if (eventTime.watermarkDelayMs() < 0) {
         problems.add(new Problem(at + ".eventTime.watermarkDelayMs", "must not be negative"));
+      }
+      if (eventTime.idleTimeoutMs() < 0) {
+        problems.add(new Problem(at + ".eventTime.idleTimeoutMs", "must not be negative"));
       }
     }
   }

@@ -2,6 +2,7 @@ package io.streampipeline.plan;
 
 import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Durations;
+import io.streampipeline.model.EventTimeSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.SourceSpec;
 import io.streampipeline.model.StreamPipelineSpec;
@@ -158,12 +159,19 @@ public final class SpecValidator {
     }
     if (source.getEventTime() != null) {
       String column = source.getEventTime().getColumn();
-      boolean timestamp = schema.stream().anyMatch(c -> Objects.equals(c.getName(), column)
-          && c.getType() != null && c.getType().startsWith("TIMESTAMP"));
-      if (!timestamp) {
-        problems.add(new Problem(at + ".eventTime.column", "'" + column + "' is not a TIMESTAMP column of the schema"));
+      boolean json = source.getFormat() == Format.JSON;
+      if (column != null && !(json && schema.stream().anyMatch(c -> Objects.equals(c.getName(), column)
+          && c.getType() != null && c.getType().startsWith("TIMESTAMP")))) {
+        problems.add(new Problem(at + ".eventTime.column", "'" + column
+            + "' is not a TIMESTAMP column of the json schema"));
+      }
+      if (column == null && json
+          && schema.stream().anyMatch(c -> EventTimeSpec.RECORD_TIMESTAMP_COLUMN.equals(c.getName()))) {
+        problems.add(new Problem(at + ".schema", "event time from the record timestamp adds the column "
+            + EventTimeSpec.RECORD_TIMESTAMP_COLUMN + ", which the schema must not declare"));
       }
       duration(problems, at + ".eventTime.watermarkDelay", source.getEventTime().getWatermarkDelay());
+      duration(problems, at + ".eventTime.idleTimeout", source.getEventTime().getIdleTimeout());
     }
   }
 

@@ -31,7 +31,7 @@ class PlanCodecTest {
   @Test
   void planSurvivesTheRoundTrip() {
     PipelinePlan full = plan("orders-dead", new StartingOffsets(StartingOffsets.Mode.TIMESTAMP, 1_700_000_000_000L),
-        new EventTimePlan("at", 2_000));
+        new EventTimePlan("at", 2_000, 60_000));
     assertThat(PlanCodec.decode(PlanCodec.encode(full))).isEqualTo(full);
   }
 

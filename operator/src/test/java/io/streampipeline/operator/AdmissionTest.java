@@ -89,7 +89,7 @@ class AdmissionTest {
       var eventTime = new io.streampipeline.model.EventTimeSpec();
       eventTime.setColumn("ts");
       source.setEventTime(eventTime);
-    }, "eventTime.column must name a TIMESTAMP column of the schema");
+    }, "eventTime.column must name a TIMESTAMP column of the json schema");
   }
 
   @Test

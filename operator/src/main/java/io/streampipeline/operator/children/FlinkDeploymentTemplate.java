@@ -76,8 +76,7 @@ final class FlinkDeploymentTemplate {
     String stateDir = config.stateDir().replaceAll("/+$", "") + "/" + pipeline.getMetadata().getNamespace() + "/"
         + pipeline.getMetadata().getName();
     conf.put("execution.checkpointing.interval", plan.checkpointIntervalMs() + " ms");
-    conf.put("execution.checkpointing.mode",
-        plan.delivery() == DeliveryGuarantee.EXACTLY_ONCE ? "EXACTLY_ONCE" : "AT_LEAST_ONCE");
+    conf.put(DeliveryGuarantee.CHECKPOINTING_MODE_OPTION, plan.delivery().checkpointingMode());
     conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     conf.put("state.checkpoints.dir", stateDir + "/checkpoints");
     conf.put("state.savepoints.dir", stateDir + "/savepoints");
