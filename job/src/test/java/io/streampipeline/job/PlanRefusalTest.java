@@ -72,9 +72,21 @@ class PlanRefusalTest {
   void sqlNamingAMissingTableIsRefusedWithItsPosition() {
     assertThatThrownBy(() -> build("SELECT line FROM nope", jsonSink("out")))
         .isInstanceOf(InvalidPlanException.class)
-        .hasMessageStartingWith("transform.sql: ")
-        .hasMessageContaining("line 1, column 18")
-        .hasMessageContaining("Object 'nope' not found");
+        .hasMessage("transform.sql: line 1, column 18: Object 'nope' not found");
+  }
+
+  @Test
+  void sqlThatDoesNotParseIsRefusedWithTheParsersPosition() {
+    assertThatThrownBy(() -> build("SELECT line\nFROM lines\nGROUP line", jsonSink("out")))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("transform.sql: line 3, column 7: Encountered \"line\"");
+  }
+
+  @Test
+  void sqlEndingTooEarlyIsRefusedWithAPosition() {
+    assertThatThrownBy(() -> build("SELECT line FROM", jsonSink("out")))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("transform.sql: line 1, column ");
   }
 
   @Test

@@ -1,0 +1,76 @@
+package io.streampipeline.job;
+
+import io.streampipeline.plan.InvalidPlanException;
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * Turns the planner's refusal of {@code transform.sql} into a problem naming the line and column where the
+ * planner found it: {@code transform.sql: line 1, column 7: Encountered "FORM" ...}.
+ *
+ * <p>The position comes from the planner's own exceptions, found in the cause chain: Calcite's
+ * {@code SqlParseException.getPos()} for parse errors and {@code CalciteContextException.getPosLine()/
+ * getPosColumn()} for validation errors. Those classes live in the planner's isolated class loader
+ * ({@code flink-table-planner-loader}), so they are read by method name; should a Flink upgrade change
+ * them, the message keeps the planner's text without a position, and the tests that expect one fail.
+ */
+final class SqlErrors {
+
+  private static final String FIELD = "transform.sql";
+
+  private SqlErrors() {}
+
+  static InvalidPlanException refused(RuntimeException plannerError) {
+    for (Throwable t = plannerError; t != null; t = t.getCause()) {
+      Throwable cause = t;
+      Optional<String> position = parsePosition(cause).or(() -> validationPosition(cause));
+      if (position.isPresent()) {
+        return new InvalidPlanException(FIELD, position.get() + ": " + reason(cause));
+      }
+    }
+    return new InvalidPlanException(FIELD, plannerError.getMessage());
+  }
+
+  /** Calcite's {@code SqlParseException.getPos()}: a {@code SqlParserPos}. */
+  private static Optional<String> parsePosition(Throwable t) {
+    Object pos = call(t, "getPos");
+    if (pos == null) {
+      return Optional.empty();
+    }
+    Object line = call(pos, "getLineNum");
+    Object column = call(pos, "getColumnNum");
+    return line instanceof Integer l && column instanceof Integer c && l > 0 ? Optional.of(at(l, c))
+        : Optional.empty();
+  }
+
+  /** Calcite's {@code CalciteContextException.getPosLine()/getPosColumn()}. */
+  private static Optional<String> validationPosition(Throwable t) {
+    Object line = call(t, "getPosLine");
+    Object column = call(t, "getPosColumn");
+    return line instanceof Integer l && column instanceof Integer c && l > 0 ? Optional.of(at(l, c))
+        : Optional.empty();
+  }
+
+  /** What went wrong, without the position that is now given apart: the innermost cause's first line. */
+  private static String reason(Throwable positioned) {
+    Throwable innermost = positioned;
+    while (innermost.getCause() != null && innermost.getCause().getMessage() != null) {
+      innermost = innermost.getCause();
+    }
+    String message = innermost.getMessage();
+    return message == null ? positioned.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+
+  private static String at(int line, int column) {
+    return "line " + line + ", column " + column;
+  }
+
+  private static Object call(Object target, String method) {
+    try {
+      Method m = target.getClass().getMethod(method);
+      return m.getParameterCount() == 0 ? m.invoke(target) : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+}
