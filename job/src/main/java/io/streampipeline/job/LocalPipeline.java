@@ -12,6 +12,7 @@ import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * A pipeline running in a {@link MiniCluster} of this process: what the CLI runs locally, and what tests
@@ -44,20 +45,41 @@ public final class LocalPipeline implements AutoCloseable {
    */
   public static LocalPipeline start(MiniCluster cluster, PipelinePlan plan, int parallelism, String savepoint)
       throws Exception {
+    return savepoint == null ? submit(cluster, jobGraph(plan, parallelism))
+        : restore(cluster, plan, parallelism, savepoint, false);
+  }
+
+  /**
+   * Submits the plan's job restored from {@code savepoint}.
+   *
+   * @param allowNonRestoredState start even if some saved state has no operator in this job (it is dropped)
+   */
+  public static LocalPipeline restore(MiniCluster cluster, PipelinePlan plan, int parallelism, String savepoint,
+      boolean allowNonRestoredState) throws Exception {
     JobGraph job = jobGraph(plan, parallelism);
-    if (savepoint != null) {
-      job.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
-    }
+    job.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, allowNonRestoredState));
+    return submit(cluster, job);
+  }
+
+  private static LocalPipeline submit(MiniCluster cluster, JobGraph job) throws Exception {
     return new LocalPipeline(cluster, cluster.submitJob(job).get().getJobID());
   }
 
   /** The plan's job as a graph, configured and built as {@link PipelineJob#main} does. */
   public static JobGraph jobGraph(PipelinePlan plan, int parallelism) {
+    return streamGraph(plan, parallelism).getJobGraph();
+  }
+
+  /**
+   * The plan's job before chaining into a {@link JobGraph}: its operators with their descriptions and
+   * key serializers, from which Flink derives the operator IDs that savepoint state is stored under.
+   */
+  public static StreamGraph streamGraph(PipelinePlan plan, int parallelism) {
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
     env.setParallelism(parallelism);
     PipelineJob.configure(env, plan);
     PipelineJob.build(env, plan);
-    return env.getStreamGraph(true).getJobGraph();
+    return env.getStreamGraph(true);
   }
 
   public JobID jobId() {
