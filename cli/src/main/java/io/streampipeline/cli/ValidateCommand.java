@@ -3,6 +3,8 @@ package io.streampipeline.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streampipeline.job.upgrade.UpgradePrediction;
+import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.plan.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import picocli.CommandLine.Spec;
         "the generated CRD's schema and CEL rules as the API server applies them with strict field validation",
         "(unknown fields, defaults, its error wording), the operator's checks, and the SQL planned against the",
         "declared schemas. Directories are searched recursively for *.yaml/*.yml; documents of other kinds are",
-        "skipped. Prints each problem as FILE: FIELD: MESSAGE, or one JSON object with --output json."})
+        "skipped. Prints each problem as FILE: FIELD: MESSAGE, or one JSON object with --output json.",
+        "With --upgrade-from, also says for each valid pipeline whether it restores the state of its running",
+        "version, as FILE: upgrade: MESSAGE (exit code 4 when an upgrade would drop or corrupt state)."})
 final class ValidateCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -44,25 +48,48 @@ final class ValidateCommand implements Callable<Integer> {
           + "problems: [{field, message}]}]}; a result without name is the file's own problem.")
   private Output output;
 
-  /** One document's (or a file's own) outcome. */
-  private record Result(String file, String name, List<Problem> problems) {}
+  @Option(names = "--upgrade-from", paramLabel = "FILE_OR_DIR|git:REV",
+      description = {"The running versions, matched by namespace and name: YAML files or directories, or git:REV",
+          "for the same paths at a git revision (e.g. git:origin/main). Repeatable."})
+  private List<String> upgradeFrom;
+
+  @Option(names = "--no-dry-run", description = {"With --upgrade-from: predict from the job graphs only, without",
+      "restoring a savepoint in a local Flink and Kafka (faster; state serializers are not checked)."})
+  private boolean noDryRun;
+
+  /**
+   * One document's (or a file's own) outcome.
+   *
+   * @param upgrade what upgrading from the running version does to state, first line the verdict; null if
+   *     not checked
+   */
+  private record Result(String file, String name, StreamPipeline pipeline, List<Problem> problems,
+      List<String> upgrade) {
+
+    Result withUpgrade(List<String> lines) {
+      return new Result(file, name, pipeline, problems, lines);
+    }
+  }
 
   @Override
-  public Integer call() throws JsonProcessingException {
+  public Integer call() throws Exception {
     verbosity.applyLogLevel();
     List<Result> results = new ArrayList<>();
     for (Path file : PipelineFiles.yamlFiles(paths)) {
       PipelineFiles.Contents contents = PipelineFiles.read(file, paths.contains(file));
       if (!contents.problems().isEmpty()) {
-        results.add(new Result(file.toString(), null, contents.problems()));
+        results.add(new Result(file.toString(), null, null, contents.problems(), null));
       }
       for (PipelineFiles.Document document : contents.documents()) {
         List<Problem> problems = document.pipeline() == null ? document.problems()
             : PipelineCheck.problems(document.pipeline());
-        results.add(new Result(file.toString(), document.name(), problems));
+        results.add(new Result(file.toString(), document.name(), document.pipeline(), problems, null));
       }
     }
     ExitCode code = results.stream().allMatch(r -> r.problems().isEmpty()) ? ExitCode.OK : ExitCode.INVALID;
+    if (upgradeFrom != null && checkUpgrades(results)) {
+      code = ExitCode.worst(code, ExitCode.UPGRADE_LOSES_STATE);
+    }
     if (output == Output.json) {
       printJson(results, code);
     } else {
@@ -81,6 +108,9 @@ final class ValidateCommand implements Callable<Integer> {
       // An error of the whole object (the API server's "some validation rules were not checked") has no field.
       result.problems().forEach(p -> out.println(where + ": " + (p.field().isEmpty() ? "" : p.field() + ": ")
           + p.message()));
+      if (result.upgrade() != null) {
+        result.upgrade().forEach(line -> out.println(where + ": upgrade: " + line));
+      }
     }
     out.flush();
     long pipelines = results.stream().filter(r -> r.name() != null).count();
@@ -98,6 +128,9 @@ final class ValidateCommand implements Callable<Integer> {
       entry.put("valid", result.problems().isEmpty());
       entry.put("problems", result.problems().stream()
           .map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+      if (result.upgrade() != null) {
+        entry.put("upgrade", result.upgrade());
+      }
       json.add(entry);
     }
     Map<String, Object> report = new LinkedHashMap<>();
@@ -108,5 +141,40 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = command.commandLine().getOut();
     out.println(JSON.writeValueAsString(report));
     out.flush();
+  }
+
+  /**
+   * Checks the upgrade of every valid pipeline from its running version, recording what it does to state
+   * in its result; returns whether any would drop or corrupt state.
+   */
+  private boolean checkUpgrades(List<Result> results) throws Exception {
+    UpgradeBaseline baseline = UpgradeBaseline.read(upgradeFrom, paths);
+    List<Integer> valid = new ArrayList<>();
+    int slots = 1;
+    for (int i = 0; i < results.size(); i++) {
+      Result result = results.get(i);
+      if (result.pipeline() != null && result.problems().isEmpty()) {
+        valid.add(i);
+        UpgradeBaseline.Running running = baseline.runningVersionOf(result.pipeline());
+        slots = Math.max(slots, Math.max(result.pipeline().getSpec().getJob().getParallelism(),
+            running == null ? 1 : running.pipeline().getSpec().getJob().getParallelism()));
+      }
+    }
+    boolean losesState = false;
+    try (UpgradeCheck check = new UpgradeCheck(!noDryRun, slots)) {
+      for (int i : valid) {
+        Result result = results.get(i);
+        UpgradeBaseline.Running running = baseline.runningVersionOf(result.pipeline());
+        List<String> lines = new ArrayList<>();
+        if (running == null) {
+          lines.add("a new pipeline: no running version to restore");
+        } else {
+          UpgradePrediction prediction = check.predict(running.pipeline(), result.pipeline(), lines);
+          losesState |= prediction != null && !prediction.keepsState();
+        }
+        results.set(i, result.withUpgrade(lines));
+      }
+    }
+    return losesState;
   }
 }
