@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -69,11 +72,12 @@ class UpgradePredictionTest {
   private static final int PARTITIONS = 2;
   private static final int HALF = 120;
   private static final Duration QUIET = Duration.ofMillis(1500);
+  private static final int ROWS_AT_A_TIME = 3;
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(6)
+      .setNumberSlotsPerTaskManager(4 * ROWS_AT_A_TIME)
       .build());
 
   private static LocalKafkaBroker broker;
@@ -145,24 +149,35 @@ class UpgradePredictionTest {
   @Test
   void everyPredictedCompatibleChangeRestoresStateThatAgreesWithAFromScratchRun(
       @InjectMiniCluster MiniCluster cluster, @TempDir Path savepoints) throws Exception {
-    List<String> report = new ArrayList<>();
-    List<String> mismatches = new ArrayList<>();
-    for (Change change : TABLE) {
-      UpgradePrediction prediction = UpgradeCompatibility.predict(plan(change.from(), "in", "out", "g"),
-          change.from().parallelism(), plan(change.to(), "in", "out", "g"), change.to().parallelism());
-      Outcome outcome = run(cluster, savepoints, change);
-      report.add(String.format("| %s | %s | %s |", change.name(), prediction.verdict(), outcome));
-      LOG.info("{}: predicted {} {}, outcome {}", change.name(), prediction.verdict(), prediction.findings(), outcome);
-      if (prediction.verdict() == Verdict.COMPATIBLE && outcome != Outcome.AGREE) {
-        mismatches.add(change.name() + ": predicted compatible, but " + outcome);
+    // A few rows at a time: a row mostly waits for checkpoints and quiet output.
+    ExecutorService rows = Executors.newFixedThreadPool(ROWS_AT_A_TIME);
+    List<Future<Outcome>> outcomes = new ArrayList<>();
+    try {
+      for (Change change : TABLE) {
+        outcomes.add(rows.submit(() -> run(cluster, savepoints, change)));
       }
-      if (prediction.verdict() != change.predicted() || outcome != change.outcome()) {
-        mismatches.add(change.name() + ": expected " + change.predicted() + "/" + change.outcome() + ", was "
-            + prediction.verdict() + "/" + outcome + " " + prediction.findings());
+      List<String> report = new ArrayList<>();
+      List<String> mismatches = new ArrayList<>();
+      for (int i = 0; i < TABLE.size(); i++) {
+        Change change = TABLE.get(i);
+        UpgradePrediction prediction = UpgradeCompatibility.predict(plan(change.from(), "in", "out", "g"),
+            change.from().parallelism(), plan(change.to(), "in", "out", "g"), change.to().parallelism());
+        Outcome outcome = outcomes.get(i).get();
+        report.add(String.format("| %s | %s | %s |", change.name(), prediction.verdict(), outcome));
+        LOG.info("{}: predicted {} {}, outcome {}", change.name(), prediction.verdict(), prediction.findings(), outcome);
+        if (prediction.verdict() == Verdict.COMPATIBLE && outcome != Outcome.AGREE) {
+          mismatches.add(change.name() + ": predicted compatible, but " + outcome);
+        }
+        if (prediction.verdict() != change.predicted() || outcome != change.outcome()) {
+          mismatches.add(change.name() + ": expected " + change.predicted() + "/" + change.outcome() + ", was "
+              + prediction.verdict() + "/" + outcome + " " + prediction.findings());
+        }
       }
+      LOG.info("Upgrade table:\n{}", String.join("\n", report));
+      assertThat(mismatches).as(String.join("\n", report)).isEmpty();
+    } finally {
+      rows.shutdownNow();
     }
-    LOG.info("Upgrade table:\n{}", String.join("\n", report));
-    assertThat(mismatches).as(String.join("\n", report)).isEmpty();
   }
 
   @Test
