@@ -62,12 +62,13 @@ final class ValidateCommand implements Callable<Integer> {
    *
    * @param upgrade what upgrading from the running version does to state, first line the verdict; null if
    *     not checked
+   * @param upgradeLosesState whether that upgrade would drop or corrupt state
    */
   private record Result(String file, String name, StreamPipeline pipeline, List<Problem> problems,
-      List<String> upgrade) {
+      List<String> upgrade, boolean upgradeLosesState) {
 
-    Result withUpgrade(List<String> lines) {
-      return new Result(file, name, pipeline, problems, lines);
+    Result withUpgrade(List<String> lines, boolean losesState) {
+      return new Result(file, name, pipeline, problems, lines, losesState);
     }
   }
 
@@ -78,17 +79,20 @@ final class ValidateCommand implements Callable<Integer> {
     for (Path file : PipelineFiles.yamlFiles(paths)) {
       PipelineFiles.Contents contents = PipelineFiles.read(file, paths.contains(file));
       if (!contents.problems().isEmpty()) {
-        results.add(new Result(file.toString(), null, null, contents.problems(), null));
+        results.add(new Result(file.toString(), null, null, contents.problems(), null, false));
       }
       for (PipelineFiles.Document document : contents.documents()) {
         List<Problem> problems = document.pipeline() == null ? document.problems()
             : PipelineCheck.problems(document.pipeline());
-        results.add(new Result(file.toString(), document.name(), document.pipeline(), problems, null));
+        results.add(new Result(file.toString(), document.name(), document.pipeline(), problems, null, false));
       }
     }
     ExitCode code = results.stream().allMatch(r -> r.problems().isEmpty()) ? ExitCode.OK : ExitCode.INVALID;
-    if (upgradeFrom != null && checkUpgrades(results)) {
-      code = ExitCode.worst(code, ExitCode.UPGRADE_LOSES_STATE);
+    if (upgradeFrom != null) {
+      checkUpgrades(results);
+      if (results.stream().anyMatch(Result::upgradeLosesState)) {
+        code = ExitCode.worst(code, ExitCode.UPGRADE_LOSES_STATE);
+      }
     }
     if (output == Output.json) {
       printJson(results, code);
@@ -116,7 +120,9 @@ final class ValidateCommand implements Callable<Integer> {
     long pipelines = results.stream().filter(r -> r.name() != null).count();
     long invalid = results.stream().filter(r -> !r.problems().isEmpty()).count();
     command.commandLine().getErr().println(pipelines + " pipeline(s) checked, "
-        + (invalid == 0 ? "all valid" : invalid + " with problems"));
+        + (invalid == 0 ? "all valid" : invalid + " with problems")
+        + (upgradeFrom == null ? "" : ", " + results.stream().filter(Result::upgradeLosesState).count()
+            + " upgrade(s) losing state"));
   }
 
   private void printJson(List<Result> results, ExitCode code) throws JsonProcessingException {
@@ -143,11 +149,8 @@ final class ValidateCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /**
-   * Checks the upgrade of every valid pipeline from its running version, recording what it does to state
-   * in its result; returns whether any would drop or corrupt state.
-   */
-  private boolean checkUpgrades(List<Result> results) throws Exception {
+  /** Checks the upgrade of every valid pipeline from its running version, recording what it does to state in its result. */
+  private void checkUpgrades(List<Result> results) throws Exception {
     UpgradeBaseline baseline = UpgradeBaseline.read(upgradeFrom, paths);
     List<Integer> valid = new ArrayList<>();
     int slots = 1;
@@ -160,21 +163,20 @@ final class ValidateCommand implements Callable<Integer> {
             running == null ? 1 : running.pipeline().getSpec().getJob().getParallelism()));
       }
     }
-    boolean losesState = false;
     try (UpgradeCheck check = new UpgradeCheck(!noDryRun, slots)) {
       for (int i : valid) {
         Result result = results.get(i);
         UpgradeBaseline.Running running = baseline.runningVersionOf(result.pipeline());
         List<String> lines = new ArrayList<>();
+        boolean losesState = false;
         if (running == null) {
           lines.add("a new pipeline: no running version to restore");
         } else {
           UpgradePrediction prediction = check.predict(running.pipeline(), result.pipeline(), lines);
-          losesState |= prediction != null && !prediction.keepsState();
+          losesState = prediction != null && !prediction.keepsState();
         }
-        results.set(i, result.withUpgrade(lines));
+        results.set(i, result.withUpgrade(lines, losesState));
       }
     }
-    return losesState;
   }
 }
