@@ -246,7 +246,7 @@ class UpgradePredictionTest {
   }
 
   private static PipelinePlan plan(Version version, String in, String out, String group) {
-    SourcePlan source = jsonSource("events", in, version.columns(), new EventTimePlan("ts", 1000));
+    SourcePlan source = jsonSource("events", in, version.columns(), new EventTimePlan("ts", 1000, 0));
     SourcePlan earliest = new SourcePlan(source.name(), source.topic(), source.format(), source.columns(),
         StartingOffsets.of(StartingOffsets.Mode.EARLIEST), source.eventTime());
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", kafka.bootstrapServers(), List.of(earliest),
