@@ -1,5 +1,6 @@
 package io.streampipeline.model;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -16,6 +17,8 @@ import java.util.List;
  * server.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What the pipeline should be: Kafka sources, a Flink SQL transform, a Kafka sink, an optional"
+    + " dead-letter topic, and how the job runs.")
 @ValidationRule(
     value = "self.sources.all(s, self.sources.filter(t, t.name == s.name).size() == 1)",
     message = "spec.sources[].name must be unique",

@@ -1,8 +1,11 @@
 package io.streampipeline.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,9 +23,11 @@ import io.streampipeline.operator.testing.TestCluster;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +87,7 @@ class StreamPipelineOperatorTest {
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.CreatingTopics);
       assertThat(condition("TopicsReady").getStatus()).isEqualTo("False");
+      assertKstatus("True", "False");
     });
 
     played.topicReady(namespace, "lines");
@@ -116,11 +122,38 @@ class StreamPipelineOperatorTest {
     assertThat(ready.getStatus().getJob().getJobId()).isEqualTo("job-1");
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(ready.getStatus().getConditions()).allSatisfy(c -> {
-      assertThat(c.getStatus()).isEqualTo("True");
       assertThat(c.getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
       assertThat(c.getLastTransitionTime()).isNotBlank();
     });
+    assertThat(ready.getStatus().getConditions()).extracting(Condition::getType, Condition::getStatus).containsExactly(
+        tuple("TopicsReady", "True"), tuple("JobReady", "True"), tuple("Ready", "True"),
+        tuple("Reconciling", "False"), tuple("Stalled", "False"));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason).contains("JobRunning"));
+  }
+
+  /** What {@code kubectl get sp} and {@code -o wide} print: the API server's Table for our printer columns. */
+  @Test
+  void kubectlGetShowsPhaseReadyTopicsJobAgeAndTheMessageWhenWide() throws Exception {
+    runningWordCount();
+    var http = client.getHttpClient();
+    var request = http.newHttpRequestBuilder()
+        .uri(client.getMasterUrl() + "apis/streampipeline.io/v1alpha1/namespaces/" + namespace + "/streampipelines")
+        .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+        .build();
+    JsonNode table = new ObjectMapper().readTree(http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS).body());
+    List<String> columns = new ArrayList<>();
+    List<Integer> priorities = new ArrayList<>();
+    table.get("columnDefinitions").forEach(c -> {
+      columns.add(c.get("name").asText());
+      priorities.add(c.get("priority").asInt());
+      assertThat(c.get("description").asText()).as("description of column %s", c.get("name")).isNotBlank();
+    });
+    assertThat(columns).containsExactly("Name", "Phase", "Ready", "Topics", "Job", "Age", "Message");
+    assertThat(priorities).containsExactly(0, 0, 0, 0, 0, 0, 1);
+    List<String> cells = new ArrayList<>();
+    table.get("rows").get(0).get("cells").forEach(c -> cells.add(c.asText()));
+    assertThat(cells.subList(0, 5)).containsExactly("wordcount", "Running", "True", "3/3", "RUNNING");
+    assertThat(cells.get(6)).isEqualTo("topics ready and the job runs the current spec");
   }
 
   @Test
@@ -146,6 +179,7 @@ class StreamPipelineOperatorTest {
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Upgrading);
       assertThat(condition("Ready").getReason()).isEqualTo("UpgradeInProgress");
+      assertKstatus("True", "False");
     });
     played.flinkUpgrading(namespace, "wordcount", "job-1");
     played.flinkRunning(namespace, "wordcount", "job-2");
@@ -164,6 +198,8 @@ class StreamPipelineOperatorTest {
       assertThat(pipeline().getStatus().getPhase()).as("%s / %s", pipeline().getStatus().getConditions(),
           deployment()).isEqualTo(Phase.Suspended);
       assertThat(condition("Ready").getReason()).isEqualTo("Suspended");
+      assertThat(condition("Ready").getStatus()).as("suspended as the spec asks is done, for GitOps").isEqualTo("True");
+      assertKstatus("False", "False");
     });
 
     edit(p -> p.getSpec().getJob().setState(JobState.RUNNING));
@@ -250,6 +286,7 @@ class StreamPipelineOperatorTest {
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("KafkaClusterNotFound");
       assertThat(ready.getMessage()).contains("'nope'");
+      assertKstatus("True", "False");
     });
     assertThat(topicNames()).isEmpty();
     assertThat(deployment()).isNull();
@@ -266,6 +303,8 @@ class StreamPipelineOperatorTest {
       assertThat(ready.getReason()).isEqualTo("InvalidSpec");
       assertThat(ready.getMessage()).isEqualTo(
           "invalid spec: spec.transform.sql: reads table 'sentences', which is not a source (sources: lines)");
+      assertKstatus("False", "True");
+      assertThat(condition("Stalled").getReason()).isEqualTo("InvalidSpec");
     });
     assertThat(topicNames()).isEmpty();
     assertThat(deployment()).isNull();
@@ -283,6 +322,7 @@ class StreamPipelineOperatorTest {
       assertThat(ready.getReason()).isEqualTo("FlinkDeploymentError");
       assertThat(ready.getMessage()).isEqualTo("Flink operator: Job failed: java.lang.OutOfMemoryError: Java heap space");
       assertThat(pipeline().getStatus().getError()).contains("OutOfMemoryError");
+      assertKstatus("False", "True");
     });
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events())
         .anySatisfy(e -> {
@@ -354,6 +394,14 @@ class StreamPipelineOperatorTest {
 
   private StreamPipeline pipeline() {
     return client.resources(StreamPipeline.class).inNamespace(namespace).withName("wordcount").get();
+  }
+
+  /** The two conditions kstatus (Flux, kubectl wait) decides on, for the pipeline's current generation. */
+  private void assertKstatus(String reconciling, String stalled) {
+    StreamPipeline p = pipeline();
+    assertThat(condition("Reconciling").getStatus()).as("Reconciling").isEqualTo(reconciling);
+    assertThat(condition("Stalled").getStatus()).as("Stalled").isEqualTo(stalled);
+    assertThat(p.getStatus().getObservedGeneration()).isEqualTo(p.getMetadata().getGeneration());
   }
 
   private Condition condition(String type) {

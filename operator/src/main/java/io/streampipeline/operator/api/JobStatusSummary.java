@@ -1,20 +1,26 @@
 package io.streampipeline.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** The Flink job as the Flink operator reports it on the FlinkDeployment. */
+@JsonClassDescription("The Flink job as the Flink operator reports it on the FlinkDeployment.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class JobStatusSummary {
 
-  /** Flink's job state: CREATED, RUNNING, FAILING, FAILED, CANCELED, FINISHED, RESTARTING, SUSPENDED, RECONCILING. */
+  @JsonPropertyDescription("Flink's job state: CREATED, RUNNING, FAILING, FAILED, CANCELED, FINISHED, RESTARTING,"
+      + " SUSPENDED, RECONCILING.")
   private String state;
-  /** The FlinkDeployment's lifecycle state: CREATED, DEPLOYED, STABLE, UPGRADING, SUSPENDED, ROLLING_BACK, ROLLED_BACK, FAILED. */
+  @JsonPropertyDescription("The FlinkDeployment's lifecycle state: CREATED, DEPLOYED, STABLE, UPGRADING, SUSPENDED,"
+      + " ROLLING_BACK, ROLLED_BACK, FAILED.")
   private String lifecycleState;
+  @JsonPropertyDescription("Flink's id of the running (or last) job.")
   private String jobId;
-  /** Location of the last completed savepoint. */
+  @JsonPropertyDescription("Location of the last completed savepoint.")
   private String lastSavepoint;
-  /** Name of the FlinkDeployment. */
+  @JsonPropertyDescription("Name of the FlinkDeployment (flink.apache.org) that runs the job.")
   private String flinkDeployment;
 
   public String getState() {

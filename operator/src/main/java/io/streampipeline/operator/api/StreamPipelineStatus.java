@@ -1,6 +1,8 @@
 package io.streampipeline.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,21 +10,30 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the operator observed: conditions {@code TopicsReady}, {@code JobReady} and {@code Ready} (each with
- * reason, message, lastTransitionTime and observedGeneration), per-topic readiness, the job, and the error
- * that holds the pipeline back.
+ * What the operator observed: conditions {@code TopicsReady}, {@code JobReady}, {@code Ready} and kstatus'
+ * {@code Reconciling} and {@code Stalled} (each with reason, message, lastTransitionTime and observedGeneration),
+ * per-topic readiness, the job, and the error that holds the pipeline back.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What the operator observed; written only by the operator.")
 public class StreamPipelineStatus {
 
+  @JsonPropertyDescription("The metadata.generation of the spec this status describes; older than the current"
+      + " generation while the operator has not looked at the latest change.")
   private Long observedGeneration;
+  @JsonPropertyDescription("Where the pipeline is on its way to a running job: Pending, CreatingTopics, Deploying,"
+      + " Running, Upgrading, Suspended or Failed.")
   private Phase phase;
+  @JsonPropertyDescription("TopicsReady, JobReady and Ready; Reconciling while the operator works toward the spec,"
+      + " Stalled when it cannot progress without a change (kstatus conventions, read by Flux and Argo CD).")
   private List<Condition> conditions = new ArrayList<>();
+  @JsonPropertyDescription("Each Kafka topic of the pipeline and whether Strimzi reports it Ready.")
   private List<TopicStatus> topics = new ArrayList<>();
-  /** "ready/total", for {@code kubectl get sp}. */
+  @JsonPropertyDescription("Topics ready out of all, as ready/total.")
   private String topicsReady;
+  @JsonPropertyDescription("The Flink job as the Flink operator reports it.")
   private JobStatusSummary job;
-  /** The error that holds the pipeline back, for people; null when there is none. */
+  @JsonPropertyDescription("The error that holds the pipeline back, for people; absent when there is none.")
   private String error;
 
   public Optional<Condition> condition(String type) {

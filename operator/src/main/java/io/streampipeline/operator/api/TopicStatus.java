@@ -1,22 +1,27 @@
 package io.streampipeline.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** One of the pipeline's Kafka topics as Strimzi reports it. */
+@JsonClassDescription("One of the pipeline's Kafka topics as Strimzi reports it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TopicStatus {
 
-  /** Kafka topic name. */
+  @JsonPropertyDescription("Kafka topic name.")
   private String topic;
-  /** Name of its KafkaTopic resource. */
+  @JsonPropertyDescription("Name of its KafkaTopic resource (kafka.strimzi.io).")
   private String kafkaTopic;
-  /** source, sink or deadLetter. */
+  @JsonPropertyDescription("What the pipeline uses it for: source, sink or deadLetter.")
   private String role;
-  /** False for a topic that existed before the pipeline: it is used as it is, never changed or deleted. */
+  @JsonPropertyDescription("False for a KafkaTopic this pipeline did not create: it is used as it is, never"
+      + " changed or deleted.")
   private boolean managed;
+  @JsonPropertyDescription("Whether Strimzi reports the KafkaTopic Ready for its current generation.")
   private boolean ready;
-  /** Strimzi's message when the topic is not Ready. */
+  @JsonPropertyDescription("Strimzi's message when the topic is not Ready.")
   private String message;
 
   public TopicStatus() {}

@@ -5,14 +5,26 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
-/** Kubernetes-convention conditions: a transition time that moves only when the status flips. */
+/**
+ * Kubernetes-convention conditions: a transition time that moves only when the status flips. Besides ours, the
+ * two that kstatus (Flux, {@code kubectl wait}, cli-utils) reads: {@code Reconciling} while the operator works
+ * toward the spec and {@code Stalled} when it cannot progress without a change; both always present, False when
+ * they do not apply, so that {@code kubectl wait --for=condition=Stalled=false} works too.
+ */
 public final class Conditions {
 
   public static final String TOPICS_READY = "TopicsReady";
   public static final String JOB_READY = "JobReady";
   public static final String READY = "Ready";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
+
+  /** Ready=False reasons that no retry can fix: the spec (or a person) has to change something. */
+  static final Set<String> STALLED_REASONS = Set.of(Reasons.INVALID_SPEC, Reasons.JOB_FAILED, Reasons.FLINK_ERROR,
+      Reasons.UPGRADE_FAILED, Reasons.UPGRADE_STUCK);
 
   private Conditions() {}
 
@@ -33,5 +45,21 @@ public final class Conditions {
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)
         .build();
+  }
+
+  /**
+   * Reconciling and Stalled, derived from the Ready condition so that the three can never disagree: Ready=True
+   * is neither; a Ready=False reason in {@link #STALLED_REASONS} is Stalled; any other Ready=False is Reconciling
+   * (including waiting on a Kafka cluster or CRDs that a GitOps sync usually creates in the same wave).
+   */
+  static List<Condition> kstatus(List<Condition> previous, Condition ready, long generation, Instant now) {
+    boolean isReady = "True".equals(ready.getStatus());
+    boolean stalled = !isReady && STALLED_REASONS.contains(ready.getReason());
+    boolean reconciling = !isReady && !stalled;
+    return List.of(
+        next(previous, RECONCILING, reconciling, ready.getReason(),
+            reconciling ? ready.getMessage() : "the operator is not working toward a change", generation, now),
+        next(previous, STALLED, stalled, ready.getReason(),
+            stalled ? ready.getMessage() : "nothing holds the pipeline back that needs a change", generation, now));
   }
 }

@@ -33,10 +33,10 @@ public final class PipelineStatusComputer {
     StreamPipelineStatus status = carryOver(pipeline);
     status.setPhase(phase);
     status.setError(message);
-    status.setConditions(List.of(
+    status.setConditions(conditions(previous,
         Conditions.next(previous, Conditions.TOPICS_READY, false, reason, message, generation, now),
         Conditions.next(previous, Conditions.JOB_READY, false, reason, message, generation, now),
-        Conditions.next(previous, Conditions.READY, false, reason, message, generation, now)));
+        Conditions.next(previous, Conditions.READY, false, reason, message, generation, now), generation, now));
     return status;
   }
 
@@ -66,17 +66,29 @@ public final class PipelineStatusComputer {
     }
     Condition jobCondition = Conditions.next(previous, Conditions.JOB_READY, job.ready, job.reason, job.message,
         generation, now);
-    boolean allReady = topicsReady && job.ready;
-    Condition readyCondition = allReady
-        ? Conditions.next(previous, Conditions.READY, true, Reasons.JOB_RUNNING,
-            "topics ready and the job runs the current spec", generation, now)
-        : Conditions.next(previous, Conditions.READY, false,
-            topicsReady ? job.reason : Reasons.TOPICS_NOT_READY,
-            topicsReady ? job.message : topicsMessage, generation, now);
-    status.setConditions(List.of(topicsCondition, jobCondition, readyCondition));
+    Condition readyCondition;
+    if (topicsReady && job.ready) {
+      readyCondition = Conditions.next(previous, Conditions.READY, true, Reasons.JOB_RUNNING,
+          "topics ready and the job runs the current spec", generation, now);
+    } else if (topicsReady && job.phase == Phase.Suspended) {
+      // Suspended as the spec asks is where the spec wants the pipeline: a GitOps tool must see it as done.
+      readyCondition = Conditions.next(previous, Conditions.READY, true, job.reason, job.message, generation, now);
+    } else {
+      readyCondition = Conditions.next(previous, Conditions.READY, false,
+          topicsReady ? job.reason : Reasons.TOPICS_NOT_READY,
+          topicsReady ? job.message : topicsMessage, generation, now);
+    }
+    status.setConditions(conditions(previous, topicsCondition, jobCondition, readyCondition, generation, now));
     status.setPhase(topicsReady || job.phase == Phase.Failed ? job.phase : Phase.CreatingTopics);
     status.setError(job.error);
     return status;
+  }
+
+  private static List<Condition> conditions(List<Condition> previous, Condition topics, Condition job, Condition ready,
+      long generation, Instant now) {
+    List<Condition> all = new ArrayList<>(List.of(topics, job, ready));
+    all.addAll(Conditions.kstatus(previous, ready, generation, now));
+    return List.copyOf(all);
   }
 
   private record JobVerdict(boolean ready, Phase phase, String reason, String message, String error) {}

@@ -85,20 +85,25 @@ public final class PlayedOperators {
    * state; the lifecycle state is derived from those by the Flink model itself.
    */
   private void flinkStatus(String namespace, String name, JobStatus job, String jobId, String error, boolean caughtUp) {
-    writeStatus(client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name), deployment -> {
-      FlinkDeploymentStatus status = new FlinkDeploymentStatus();
-      long generation = deployment.getMetadata().getGeneration();
-      status.setObservedGeneration(caughtUp ? generation : generation - 1);
-      status.getReconciliationStatus().serializeAndSetLastReconciledSpec(deployment.getSpec(), deployment);
-      status.getReconciliationStatus().setState(caughtUp ? ReconciliationState.DEPLOYED : ReconciliationState.UPGRADING);
-      if (caughtUp && error == null) {
-        status.getReconciliationStatus().markReconciledSpecAsStable();
-      }
-      status.getJobStatus().setState(job);
-      status.getJobStatus().setJobId(jobId);
-      status.setError(error);
-      deployment.setStatus(status);
-    });
+    writeStatus(client.resources(FlinkDeployment.class).inNamespace(namespace).withName(name),
+        deployment -> deployment.setStatus(flinkDeploymentStatus(deployment, job, jobId, error, caughtUp)));
+  }
+
+  /** The status the Flink operator writes; also the unit tests' observation of a FlinkDeployment. */
+  public static FlinkDeploymentStatus flinkDeploymentStatus(FlinkDeployment deployment, JobStatus job, String jobId,
+      String error, boolean caughtUp) {
+    FlinkDeploymentStatus status = new FlinkDeploymentStatus();
+    long generation = deployment.getMetadata().getGeneration();
+    status.setObservedGeneration(caughtUp ? generation : generation - 1);
+    status.getReconciliationStatus().serializeAndSetLastReconciledSpec(deployment.getSpec(), deployment);
+    status.getReconciliationStatus().setState(caughtUp ? ReconciliationState.DEPLOYED : ReconciliationState.UPGRADING);
+    if (caughtUp && error == null) {
+      status.getReconciliationStatus().markReconciledSpecAsStable();
+    }
+    status.getJobStatus().setState(job);
+    status.getJobStatus().setJobId(jobId);
+    status.setError(error);
+    return status;
   }
 
   private <T extends HasMetadata> void writeStatus(Resource<T> resource, Consumer<T> change) {
