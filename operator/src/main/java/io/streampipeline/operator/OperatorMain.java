@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Environment: {@code STREAMPIPELINE_WATCH_NAMESPACES}, {@code STREAMPIPELINE_JOB_IMAGE},
  * {@code STREAMPIPELINE_FLINK_SERVICE_ACCOUNT}, {@code STREAMPIPELINE_STATE_DIR} (see {@link OperatorConfig}),
- * {@code STREAMPIPELINE_HEALTH_PORT} (8080), {@code STREAMPIPELINE_LEADER_ELECTION_NAMESPACE} (unset: no
- * leader election).
+ * {@code STREAMPIPELINE_HEALTH_PORT} (8080: {@code /healthz}, {@code /readyz}), {@code STREAMPIPELINE_METRICS_PORT}
+ * (8081: {@code /metrics}), {@code STREAMPIPELINE_LEADER_ELECTION_NAMESPACE} (unset: no leader election).
  */
 public final class OperatorMain {
 
@@ -31,6 +31,7 @@ public final class OperatorMain {
   public static void run(Map<String, String> env) throws Exception {
     OperatorConfig config = OperatorConfig.fromEnvironment(env);
     int healthPort = Integer.parseInt(env.getOrDefault("STREAMPIPELINE_HEALTH_PORT", "8080"));
+    int metricsPort = Integer.parseInt(env.getOrDefault("STREAMPIPELINE_METRICS_PORT", "8081"));
     Optional<String> leaseNamespace = Optional.ofNullable(env.get("STREAMPIPELINE_LEADER_ELECTION_NAMESPACE"))
         .filter(s -> !s.isBlank());
     CountDownLatch stopped = new CountDownLatch(1);
@@ -38,10 +39,12 @@ public final class OperatorMain {
       LOG.info("Starting StreamPipeline operator against {} (namespaces: {})", client.getMasterUrl(),
           config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces());
       StreamPipelineOperator operator = StreamPipelineOperator.start(client, config, leaseNamespace);
-      HealthServer health = HealthServer.start(healthPort, operator::isHealthy);
+      EndpointServer health = EndpointServer.health(healthPort, operator::isHealthy);
+      EndpointServer metrics = EndpointServer.metrics(metricsPort, operator.metrics()::scrape);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("Stopping StreamPipeline operator");
         health.close();
+        metrics.close();
         operator.close();
         stopped.countDown();
       }, "shutdown"));

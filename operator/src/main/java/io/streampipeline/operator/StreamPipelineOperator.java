@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.metrics.OperatorMetrics;
 import io.streampipeline.operator.reconciler.StreamPipelineReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,10 +26,12 @@ public final class StreamPipelineOperator implements AutoCloseable {
 
   private final Operator operator;
   private final AtomicBoolean closing;
+  private final OperatorMetrics metrics;
 
-  private StreamPipelineOperator(Operator operator, AtomicBoolean closing) {
+  private StreamPipelineOperator(Operator operator, AtomicBoolean closing, OperatorMetrics metrics) {
     this.operator = operator;
     this.closing = closing;
+    this.metrics = metrics;
   }
 
   /**
@@ -37,8 +40,10 @@ public final class StreamPipelineOperator implements AutoCloseable {
   public static StreamPipelineOperator start(KubernetesClient client, OperatorConfig config,
       Optional<String> leaseNamespace) {
     AtomicBoolean closing = new AtomicBoolean();
+    OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.josdk())
           .withCloseClientOnStop(false)
           // Missing Strimzi or Flink CRDs are reported on each pipeline's status, not by refusing to start;
           // the informers of the missing kinds keep retrying, and start() waits this long for them at most.
@@ -46,13 +51,13 @@ public final class StreamPipelineOperator implements AutoCloseable {
           .withCacheSyncTimeout(Duration.ofSeconds(30));
       leaseNamespace.ifPresent(ns -> o.withLeaderElectionConfiguration(leaderElection(ns, closing)));
     });
-    operator.register(new StreamPipelineReconciler(client, config, Clock.systemUTC()), c -> {
+    operator.register(new StreamPipelineReconciler(client, config, Clock.systemUTC(), metrics), c -> {
       if (!config.watchNamespaces().isEmpty()) {
         c.settingNamespaces(new HashSet<>(config.watchNamespaces()));
       }
     });
     operator.start();
-    return new StreamPipelineOperator(operator, closing);
+    return new StreamPipelineOperator(operator, closing, metrics);
   }
 
   /**
@@ -72,6 +77,11 @@ public final class StreamPipelineOperator implements AutoCloseable {
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
+  }
+
+  /** What {@code /metrics} serves (see {@link EndpointServer#metrics}). */
+  public OperatorMetrics metrics() {
+    return metrics;
   }
 
   public boolean isStarted() {

@@ -17,6 +17,7 @@ import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.ArgoCdHealth;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.TestCluster;
@@ -45,11 +46,12 @@ class StreamPipelineOperatorTest {
   private static KubernetesClient client;
   private static PlayedOperators played;
   private static StreamPipelineOperator operator;
+  private static EndpointServer metricsEndpoint;
 
   private String namespace;
 
   @BeforeAll
-  static void startCluster() {
+  static void startCluster() throws java.io.IOException {
     cluster = TestCluster.start().withAllCrds();
     if (TestCluster.garbageCollectorAvailable()) {
       cluster.withGarbageCollector();
@@ -57,10 +59,14 @@ class StreamPipelineOperatorTest {
     client = cluster.client();
     played = new PlayedOperators(client);
     operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    metricsEndpoint = EndpointServer.metrics(0, () -> operator.metrics().scrape());
   }
 
   @AfterAll
   static void stopCluster() {
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
     if (operator != null) {
       operator.close();
     }
@@ -89,6 +95,7 @@ class StreamPipelineOperatorTest {
       assertThat(condition("TopicsReady").getStatus()).isEqualTo("False");
       assertKstatus("True", "False");
     });
+    assertThat(ArgoCdHealth.of(pipeline()).status()).isEqualTo("Progressing");
 
     played.topicReady(namespace, "lines");
     played.topicReady(namespace, "word-counts");
@@ -128,6 +135,8 @@ class StreamPipelineOperatorTest {
     assertThat(ready.getStatus().getConditions()).extracting(Condition::getType, Condition::getStatus).containsExactly(
         tuple("TopicsReady", "True"), tuple("JobReady", "True"), tuple("Ready", "True"),
         tuple("Reconciling", "False"), tuple("Stalled", "False"));
+    assertThat(ArgoCdHealth.of(ready))
+        .isEqualTo(new ArgoCdHealth.Verdict("Healthy", "JobRunning: topics ready and the job runs the current spec"));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason).contains("JobRunning"));
   }
 
@@ -154,6 +163,56 @@ class StreamPipelineOperatorTest {
     table.get("rows").get(0).get("cells").forEach(c -> cells.add(c.asText()));
     assertThat(cells.subList(0, 5)).containsExactly("wordcount", "Running", "True", "3/3", "RUNNING");
     assertThat(cells.get(6)).isEqualTo("topics ready and the job runs the current spec");
+  }
+
+  /** /metrics of the running operator, scraped over HTTP: JOSDK's reconcile counters and ours move. */
+  @Test
+  void metricsCountReconciliationsPhasesAndGateWaits() throws Exception {
+    PrometheusText before = scrape();
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).hasSize(3));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(scrape().value("streampipeline_pipelines", "phase", "CreatingTopics"))
+        .isGreaterThan(before.value("streampipeline_pipelines", "phase", "CreatingTopics")));
+    readyWordCount();
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      PrometheusText after = scrape();
+      assertThat(after.value("streampipeline_pipelines", "phase", "Running"))
+          .isEqualTo(before.value("streampipeline_pipelines", "phase", "Running") + 1);
+      assertThat(after.value("streampipeline_gate_wait_seconds_count", "gate", "topics"))
+          .isGreaterThan(before.value("streampipeline_gate_wait_seconds_count", "gate", "topics"));
+      assertThat(after.value("streampipeline_gate_wait_seconds_count", "gate", "job"))
+          .isGreaterThan(before.value("streampipeline_gate_wait_seconds_count", "gate", "job"));
+      assertThat(after.value("operator_sdk_reconciliations_started_total", "controller_name", "streampipeline"))
+          .isGreaterThan(before.value("operator_sdk_reconciliations_started_total", "controller_name", "streampipeline"));
+      assertThat(after.value("operator_sdk_reconciliations_success_total", "controller_name", "streampipeline"))
+          .isGreaterThan(before.value("operator_sdk_reconciliations_success_total", "controller_name", "streampipeline"));
+    });
+    PrometheusText text = scrape();
+    assertThat(text.series("streampipeline_pipelines")).as("one series per phase").hasSize(Phase.values().length);
+    assertThat(text.body()).as("no series names a pipeline").doesNotContain("wordcount").doesNotContain(namespace);
+  }
+
+  private static PrometheusText scrape() throws Exception {
+    var http = client.getHttpClient();
+    var request = http.newHttpRequestBuilder().uri("http://localhost:" + metricsEndpoint.port() + "/metrics").build();
+    var response = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
+    assertThat(response.code()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+    return new PrometheusText(response.body());
+  }
+
+  /** Prometheus' text exposition: sample lines {@code name{label="value",...} number}. */
+  private record PrometheusText(String body) {
+    List<String> series(String name) {
+      return body.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).toList();
+    }
+
+    /** The sum of the samples of {@code name} with the label {@code label="value"}; 0 when there is none. */
+    double value(String name, String label, String value) {
+      return series(name).stream().filter(l -> l.contains(label + "=\"" + value + "\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
   }
 
   @Test
@@ -201,6 +260,7 @@ class StreamPipelineOperatorTest {
       assertThat(condition("Ready").getStatus()).as("suspended as the spec asks is done, for GitOps").isEqualTo("True");
       assertKstatus("False", "False");
     });
+    assertThat(ArgoCdHealth.of(pipeline()).status()).isEqualTo("Suspended");
 
     edit(p -> p.getSpec().getJob().setState(JobState.RUNNING));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment().getSpec().getJob().getState())
@@ -306,6 +366,7 @@ class StreamPipelineOperatorTest {
       assertKstatus("False", "True");
       assertThat(condition("Stalled").getReason()).isEqualTo("InvalidSpec");
     });
+    assertThat(ArgoCdHealth.of(pipeline()).status()).isEqualTo("Degraded");
     assertThat(topicNames()).isEmpty();
     assertThat(deployment()).isNull();
   }
@@ -324,6 +385,8 @@ class StreamPipelineOperatorTest {
       assertThat(pipeline().getStatus().getError()).contains("OutOfMemoryError");
       assertKstatus("False", "True");
     });
+    assertThat(ArgoCdHealth.of(pipeline())).isEqualTo(new ArgoCdHealth.Verdict("Degraded",
+        "FlinkDeploymentError: Flink operator: Job failed: java.lang.OutOfMemoryError: Java heap space"));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events())
         .anySatisfy(e -> {
           assertThat(e.getType()).isEqualTo("Warning");

@@ -19,6 +19,7 @@ import io.streampipeline.operator.api.StreamPipelineStatus;
 import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.metrics.OperatorMetrics;
 import io.streampipeline.operator.status.EventRecorder;
 import io.streampipeline.operator.status.PipelineStatusComputer;
 import io.streampipeline.operator.status.Reasons;
@@ -52,19 +53,22 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final FlinkDeploymentApplier deployments;
   private final EventRecorder events;
   private final Clock clock;
+  private final OperatorMetrics metrics;
   /** Every KafkaTopic in the watched namespaces, ours or not: foreign topics are found here without API calls. */
   private volatile InformerEventSource<KafkaTopic, StreamPipeline> allTopics;
 
-  public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock) {
+  public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.apis = new ClusterApis(client, clock);
     this.topics = new TopicApplier(client);
     this.deployments = new FlinkDeploymentApplier(client, config);
     this.events = new EventRecorder(client);
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
   public List<EventSource<?, StreamPipeline>> prepareEventSources(EventSourceContext<StreamPipeline> context) {
+    metrics.countPhasesOf(() -> context.getPrimaryCache().list());
     allTopics = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(KafkaTopic.class, StreamPipeline.class)
             .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
@@ -130,6 +134,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
       control = UpdateControl.noUpdate();
     } else {
       TransitionEvents.emit(events, pipeline, before, status);
+      metrics.statusChanged(before, status, clock.instant());
       control = UpdateControl.patchStatus(withStatus(pipeline, status));
     }
     return recheck == null ? control : control.rescheduleAfter(recheck);
