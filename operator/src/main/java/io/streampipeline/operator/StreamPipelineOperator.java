@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class StreamPipelineOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamPipelineOperator.class);
-  static final String LEASE_NAME = "streampipeline-operator";
 
   private final Operator operator;
   private final AtomicBoolean closing;
@@ -49,7 +48,7 @@ public final class StreamPipelineOperator implements AutoCloseable {
           // the informers of the missing kinds keep retrying, and start() waits this long for them at most.
           .withStopOnInformerErrorDuringStartup(false)
           .withCacheSyncTimeout(Duration.ofSeconds(30));
-      leaseNamespace.ifPresent(ns -> o.withLeaderElectionConfiguration(leaderElection(ns, closing)));
+      leaseNamespace.ifPresent(ns -> o.withLeaderElectionConfiguration(leaderElection(ns, config.leaseName(), closing)));
     });
     operator.register(new StreamPipelineReconciler(client, config, Clock.systemUTC(), metrics), c -> {
       if (!config.watchNamespaces().isEmpty()) {
@@ -65,15 +64,15 @@ public final class StreamPipelineOperator implements AutoCloseable {
    * loss: java-operator-sdk's own exit-on-stop-leading would call System.exit from close(), which in a shutdown
    * hook blocks the JVM until the kubelet kills the pod, and in tests kills the test JVM.
    */
-  private static LeaderElectionConfiguration leaderElection(String namespace, AtomicBoolean closing) {
+  private static LeaderElectionConfiguration leaderElection(String namespace, String leaseName, AtomicBoolean closing) {
     LeaderCallbacks callbacks = new LeaderCallbacks(() -> {}, () -> {
       if (!closing.get()) {
         LOG.error("Lost the leader-election Lease {}/{}; exiting so that only the new leader reconciles", namespace,
-            LEASE_NAME);
+            leaseName);
         System.exit(1);
       }
     }, leader -> {});
-    return new LeaderElectionConfiguration(LEASE_NAME, namespace,
+    return new LeaderElectionConfiguration(leaseName, namespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);

@@ -90,7 +90,9 @@ class ChartOnApiServerTest {
     for (Map<String, Object> values : List.<Map<String, Object>>of(
         Map.of(),
         Map.of("watchNamespaces", List.of(teamA)),
-        Map.of("replicaCount", 2, "image.tag", "dev", "job.image.repository", "registry.example.com/job"))) {
+        Map.of("replicaCount", 2, "image.tag", "dev", "job.image.repository", "registry.example.com/job"),
+        Map.of("fullnameOverride", "stream-ops", "extraEnv", List.of(Map.of("name", "HTTPS_PROXY", "value", "http://proxy:3128")),
+            "metrics.service.port", 9100, "replicaCount", 3, "podDisruptionBudget.maxUnavailable", "50%"))) {
       Release release = install(values, List.of());
       assertThat(release.objects()).allSatisfy(o -> assertThat(admin.resource(o).get())
           .as("%s %s after server-side apply", o.getKind(), o.getMetadata().getName()).isNotNull());
@@ -110,6 +112,21 @@ class ChartOnApiServerTest {
         .isInstanceOf(KubernetesClientException.class).hasMessageContaining("violates PodSecurity \"restricted");
   }
 
+  /**
+   * The optional ServiceMonitor, applied when the Prometheus Operator's CRDs are served (the tests' API server has
+   * none installed unless a test run provides them: then this says so and checks only the rendering elsewhere).
+   */
+  @Test
+  void serviceMonitorIsAcceptedWhereThePrometheusOperatorCrdsAreInstalled() {
+    boolean served = admin.apiextensions().v1().customResourceDefinitions()
+        .withName("servicemonitors.monitoring.coreos.com").get() != null;
+    org.junit.jupiter.api.Assumptions.assumeTrue(served, "the monitoring.coreos.com CRDs are not installed on this"
+        + " API server: the ServiceMonitor is checked as rendered (ChartRenderTest), not applied");
+    Release release = install(Map.of("metrics.serviceMonitor.enabled", true), List.of());
+    assertThat(release.objects()).filteredOn(o -> o.getKind().equals("ServiceMonitor")).singleElement()
+        .satisfies(o -> assertThat(admin.resource(o).get()).isNotNull());
+  }
+
   @Test
   void operatorAsTheChartsServiceAccountWithLeaderElectionRunsAWordCount() {
     Release release = install(Map.of("replicaCount", 2), List.of());
@@ -122,8 +139,8 @@ class ChartOnApiServerTest {
       await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames(namespace))
           .as("topics after dropping the dead letter under Delete").containsExactlyInAnyOrder("lines", "word-counts"));
 
-      Lease lease = admin.leases().inNamespace(release.namespace()).withName("streampipeline-operator").get();
-      assertThat(lease).as("leader-election Lease in the release namespace").isNotNull();
+      Lease lease = admin.leases().inNamespace(release.namespace()).withName(release.name() + "-streampipeline-operator").get();
+      assertThat(lease).as("leader-election Lease in the release namespace, named after the release").isNotNull();
       assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
       await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(namespace))
           .as("events the operator recorded as the ServiceAccount").extracting(Event::getReason).contains("JobRunning"));

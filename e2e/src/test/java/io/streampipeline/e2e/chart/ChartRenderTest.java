@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -76,13 +78,18 @@ class ChartRenderTest {
     assertThat(env(operator)).containsEntry("STREAMPIPELINE_WATCH_NAMESPACES", "")
         .containsEntry("STREAMPIPELINE_JOB_IMAGE", "ghcr.io/streampipeline/streampipeline-job:0.1.0")
         .containsEntry("STREAMPIPELINE_FLINK_SERVICE_ACCOUNT", "flink")
-        .containsEntry("STREAMPIPELINE_HEALTH_PORT", "8080");
+        .containsEntry("STREAMPIPELINE_HEALTH_PORT", "8080")
+        .containsEntry("STREAMPIPELINE_METRICS_PORT", "8081");
     assertThat(operator.getEnv()).extracting(EnvVar::getName).doesNotContain("STREAMPIPELINE_LEADER_ELECTION_NAMESPACE");
 
     Service service = only(objects, Service.class);
     assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
-    assertThat(service.getSpec().getPorts()).singleElement()
-        .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("health"));
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getTargetPort().getStrVal()).isEqualTo("metrics");
+      assertThat(p.getPort()).isEqualTo(8081);
+    });
+    assertThat(operator.getPorts()).filteredOn(p -> p.getName().equals("metrics")).singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8081));
   }
 
   @Test
@@ -118,15 +125,79 @@ class ChartRenderTest {
   @Test
   void probesAskTheHealthEndpointsOnTheHealthPort() {
     Container operator = operatorContainer(only(Chart.release("sp", NS).set("health.port", 9090).render(), Deployment.class));
-    assertThat(operator.getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getName()).isEqualTo("health");
-      assertThat(p.getContainerPort()).isEqualTo(9090);
-    });
+    assertThat(operator.getPorts()).filteredOn(p -> p.getName().equals("health")).singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9090));
     assertThat(env(operator)).containsEntry("STREAMPIPELINE_HEALTH_PORT", "9090");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+    assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+    assertThat(operator.getStartupProbe().getFailureThreshold() * operator.getStartupProbe().getPeriodSeconds())
+        .as("seconds the operator has to start before liveness counts").isEqualTo(300);
+    assertThat(operator.getLivenessProbe().getInitialDelaySeconds()).as("the startup probe covers the start").isNull();
+  }
+
+  @Test
+  void metricsServiceMonitorSelectsTheMetricsServiceWhenAsked() {
+    List<HasMetadata> without = Chart.release("sp", NS).render();
+    assertThat(without).extracting(HasMetadata::getKind).doesNotContain("ServiceMonitor");
+
+    List<HasMetadata> objects = Chart.release("sp", NS).set("metrics.serviceMonitor.enabled", true)
+        .set("metrics.serviceMonitor.labels", Map.of("release", "kube-prometheus-stack")).render();
+    HasMetadata monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst()
+        .orElseThrow(() -> new AssertionError("no ServiceMonitor"));
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    Map<String, Object> spec = specOf(monitor);
+    Service service = only(objects, Service.class);
+    assertThat(spec).extracting("selector").extracting("matchLabels").isEqualTo(service.getSpec().getSelector());
+    assertThat(spec).extracting("endpoints").asList().singleElement()
+        .satisfies(e -> {
+          Map<?, ?> endpoint = (Map<?, ?>) e;
+          assertThat(endpoint.get("port")).isEqualTo(service.getSpec().getPorts().get(0).getName());
+          assertThat(endpoint.get("path")).isEqualTo("/metrics");
+        });
+    assertThatThrownBy(() -> Chart.release("sp", NS).set("metrics.serviceMonitor.enabled", true)
+        .set("metrics.service.enabled", false).render()).hasMessageContaining("metrics.service.enabled");
+  }
+
+  @Test
+  void namesFollowNameOverrideAndFullnameOverride() {
+    List<HasMetadata> renamed = Chart.release("sp", NS).set("nameOverride", "pipelines").render();
+    assertThat(only(renamed, Deployment.class).getMetadata().getName()).isEqualTo("sp-pipelines");
+    assertThat(renamed).allSatisfy(o -> assertThat(o.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/name", "pipelines"));
+
+    List<HasMetadata> fixed = Chart.release("sp", NS).set("fullnameOverride", "stream-ops").set("replicaCount", 2).render();
+    assertThat(fixed).allSatisfy(o ->
+        assertThat(o.getMetadata().getName()).as("%s name", o.getKind()).startsWith("stream-ops"));
+    assertThat(env(operatorContainer(only(fixed, Deployment.class))))
+        .containsEntry("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME", "stream-ops");
+  }
+
+  @Test
+  void extraEnvReachesTheOperatorContainer() {
+    Container operator = operatorContainer(only(Chart.release("sp", NS).set("extraEnv", List.of(
+        Map.of("name", "HTTPS_PROXY", "value", "http://proxy.example.com:3128"),
+        Map.of("name", "TOKEN", "valueFrom", Map.of("secretKeyRef", Map.of("name", "op-secrets", "key", "token")))))
+        .render(), Deployment.class));
+    assertThat(env(operator)).containsEntry("HTTPS_PROXY", "http://proxy.example.com:3128")
+        .containsEntry("STREAMPIPELINE_HEALTH_PORT", "8080");
+    assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("TOKEN")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("op-secrets"));
+  }
+
+  @Test
+  void notesSayWhereTheOperatorRunsAndHowToWatchPipelines() {
+    String output = new Helm(Chart.DIR).install().withName("sp").withNamespace(NS).withKubeVersion(Chart.KUBE_VERSION)
+        .set("replicaCount", 2).dryRun().clientOnly().call().getOutput();
+    assertThat(output).contains("NOTES:")
+        .contains("deployment/sp-streampipeline-operator")
+        .contains("the Lease sp-streampipeline-operator")
+        .contains("service/sp-streampipeline-operator-metrics port 8081, path /metrics")
+        .contains("kubectl wait --for=condition=Ready");
   }
 
   @Test
@@ -164,6 +235,15 @@ class ChartRenderTest {
       assertThat(r.getResources()).containsExactly("leases");
     });
     assertThat(rulesByResource(leaseRole.getRules())).isEqualTo(Map.of("coordination.k8s.io/leases", List.of("create", "get", "patch", "update")));
+    assertThat(leaseRole.getRules()).filteredOn(r -> !r.getResourceNames().isEmpty()).singleElement()
+        .satisfies(r -> assertThat(r.getResourceNames()).containsExactly("sp-streampipeline-operator"));
+    assertThat(env(operatorContainer(deployment)))
+        .as("the Lease is the release's own").containsEntry("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME", "sp-streampipeline-operator");
+    PodDisruptionBudget budget = only(objects, PodDisruptionBudget.class);
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(Chart.release("sp", NS).render()).as("no budget for a single replica")
+        .extracting(HasMetadata::getKind).doesNotContain("PodDisruptionBudget");
     assertThat(only(objects, RoleBinding.class).getMetadata().getNamespace()).isEqualTo(NS);
     assertThat(rulesByResource(only(objects, ClusterRole.class).getRules()))
         .as("the cluster-wide role grants no lease").doesNotContainKey("coordination.k8s.io/leases");
@@ -233,6 +313,11 @@ class ChartRenderTest {
             (g.isEmpty() ? "core" : g) + "/" + res, r.getVerbs()))))
         .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.flatMapping(e -> e.getValue().stream(),
             Collectors.collectingAndThen(Collectors.toList(), l -> l.stream().distinct().sorted().toList()))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> specOf(HasMetadata object) {
+    return (Map<String, Object>) ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
   }
 
   private static Container operatorContainer(Deployment deployment) {
