@@ -115,7 +115,17 @@ class StreamPipelineOperatorTest {
     assertThat(plan.sql()).contains("SPLIT_WORDS");
     assertThat(plan.bootstrapServers()).isEqualTo("events-kafka-bootstrap." + namespace + ".svc:9092");
     assertThat(plan.deadLetterTopic()).isEqualTo("lines-dlq");
+    assertThat(deployment.getSpec().getFlinkConfiguration())
+        .containsEntry("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+        .containsEntry("metrics.reporter.prom.port", "9249");
+    assertThat(deployment.getSpec().getPodTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9249");
+    assertThat(deployment.getSpec().getPodTemplate().getMetadata().getLabels())
+        .containsEntry("streampipeline.io/pipeline", "wordcount")
+        .containsEntry("app.kubernetes.io/managed-by", "streampipeline-operator");
     var pod = deployment.getSpec().getPodTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9249));
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -191,6 +201,17 @@ class StreamPipelineOperatorTest {
     PrometheusText text = scrape();
     assertThat(text.series("streampipeline_pipelines")).as("one series per phase").hasSize(Phase.values().length);
     assertThat(text.body()).as("no series names a pipeline").doesNotContain("wordcount").doesNotContain(namespace);
+    assertThat(operatorSeriesOfTheDashboard()).isNotEmpty().allSatisfy(name ->
+        assertThat(text.series(name)).as("series %s that deploy/grafana's dashboard queries", name).isNotEmpty());
+  }
+
+  /** The operator's metric names in the Grafana dashboard's queries (the Flink ones come from the job's pods). */
+  private static java.util.Set<String> operatorSeriesOfTheDashboard() throws java.io.IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(java.nio.file.Path.of("../deploy/grafana/streampipeline-dashboard.json").toFile());
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    var pattern = java.util.regex.Pattern.compile("\\b(?:streampipeline|operator_sdk|jvm)_[a-z_]+");
+    dashboard.findValues("expr").forEach(expr -> pattern.matcher(expr.asText()).results().forEach(m -> names.add(m.group())));
+    return names;
   }
 
   private static PrometheusText scrape() throws Exception {

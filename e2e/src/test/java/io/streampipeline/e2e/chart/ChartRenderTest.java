@@ -164,6 +164,25 @@ class ChartRenderTest {
   }
 
   @Test
+  void podMonitorScrapesTheFlinkPodsOfTheWatchedNamespaces() {
+    assertThat(Chart.release("sp", NS).render()).extracting(HasMetadata::getKind).doesNotContain("PodMonitor");
+    HasMetadata all = kind(Chart.release("sp", NS).set("metrics.podMonitor.enabled", true).render(), "PodMonitor");
+    assertThat(specOf(all)).extracting("namespaceSelector").isEqualTo(Map.of("any", true));
+    assertThat(specOf(all)).extracting("selector").extracting("matchLabels")
+        .isEqualTo(Map.of("app.kubernetes.io/managed-by", "streampipeline-operator"));
+    assertThat(specOf(all)).extracting("podMetricsEndpoints").asList().singleElement()
+        .satisfies(e -> assertThat(((Map<?, ?>) e).get("port")).isEqualTo("metrics"));
+    HasMetadata listed = kind(Chart.release("sp", NS).set("metrics.podMonitor.enabled", true)
+        .set("watchNamespaces", List.of("team-a")).render(), "PodMonitor");
+    assertThat(specOf(listed)).extracting("namespaceSelector").isEqualTo(Map.of("matchNames", List.of("team-a")));
+  }
+
+  private static HasMetadata kind(List<HasMetadata> objects, String kind) {
+    return objects.stream().filter(o -> o.getKind().equals(kind)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind));
+  }
+
+  @Test
   void namesFollowNameOverrideAndFullnameOverride() {
     List<HasMetadata> renamed = Chart.release("sp", NS).set("nameOverride", "pipelines").render();
     assertThat(only(renamed, Deployment.class).getMetadata().getName()).isEqualTo("sp-pipelines");

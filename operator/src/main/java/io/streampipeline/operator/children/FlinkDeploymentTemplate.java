@@ -27,6 +27,8 @@ final class FlinkDeploymentTemplate {
 
   /** The uid and gid of the official Flink images' {@code flink} user. */
   private static final long FLINK_UID = 9999L;
+  /** Where Flink's Prometheus reporter serves /metrics in every JobManager and TaskManager pod. */
+  static final int PROMETHEUS_PORT = 9249;
 
   private FlinkDeploymentTemplate() {}
 
@@ -43,7 +45,7 @@ final class FlinkDeploymentTemplate {
     spec.setFlinkVersion(FlinkVersion.v1_20);
     spec.setServiceAccount(config.flinkServiceAccount());
     spec.setFlinkConfiguration(flinkConfiguration(pipeline, plan, job, config));
-    spec.setPodTemplate(restrictedPodTemplate());
+    spec.setPodTemplate(restrictedPodTemplate(pipeline.getMetadata().getName()));
     spec.setJobManager(new JobManagerSpec(resource(job.getJobManager()), 1, null));
     spec.setTaskManager(new TaskManagerSpec(resource(job.getTaskManager()), null, null));
 
@@ -70,6 +72,10 @@ final class FlinkDeploymentTemplate {
       StreamPipeline pipeline, PipelinePlan plan, JobSpec job, OperatorConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("taskmanager.numberOfTaskSlots", "1");
+    // Flink's Prometheus reporter (a plugin of the official image), which the user may reconfigure: the job's
+    // metrics, ours included (records in, out, dead-lettered), at /metrics of every Flink pod.
+    conf.put("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.put("metrics.reporter.prom.port", Integer.toString(PROMETHEUS_PORT));
     if (job.getFlinkConfiguration() != null) {
       conf.putAll(job.getFlinkConfiguration());
     }
@@ -95,9 +101,19 @@ final class FlinkDeploymentTemplate {
     return new Resource(r.getCpu(), r.getMemory(), null);
   }
 
-  /** JobManager and TaskManager pods that meet the Kubernetes "restricted" Pod Security Standard. */
-  private static PodTemplateSpec restrictedPodTemplate() {
+  /**
+   * JobManager and TaskManager pods that meet the Kubernetes "restricted" Pod Security Standard, labelled with
+   * their pipeline (the chart's optional PodMonitor selects them by these labels) and annotated for
+   * annotation-based Prometheus scraping of the reporter's port.
+   */
+  private static PodTemplateSpec restrictedPodTemplate(String pipeline) {
     return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+          .withLabels(ChildLabels.forPipeline(pipeline))
+          .addToAnnotations("prometheus.io/scrape", "true")
+          .addToAnnotations("prometheus.io/port", Integer.toString(PROMETHEUS_PORT))
+          .addToAnnotations("prometheus.io/path", "/metrics")
+        .endMetadata()
         .withNewSpec()
           .withNewSecurityContext()
             .withRunAsNonRoot(true)
@@ -108,6 +124,7 @@ final class FlinkDeploymentTemplate {
           .endSecurityContext()
           .addNewContainer()
             .withName("flink-main-container")
+            .addNewPort().withName("metrics").withContainerPort(PROMETHEUS_PORT).withProtocol("TCP").endPort()
             .withNewSecurityContext()
               .withAllowPrivilegeEscalation(false)
               .withRunAsNonRoot(true)
