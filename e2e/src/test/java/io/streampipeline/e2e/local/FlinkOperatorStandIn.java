@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it does not do: no pods, images, resources or pod templates (ignored); no HA (the spec's
  * {@code high-availability.*} and {@code kubernetes.*} keys are dropped: one MiniCluster has no JobManager to
- * lose); {@code last-state} upgrades take a savepoint instead of using the latest checkpoint from HA metadata;
+ * lose); no metrics reporters (the {@code metrics.reporter.*} keys configure a cluster's pods, and reach the
+ * shared MiniCluster only as job configuration, where they do nothing); {@code last-state} upgrades take a savepoint instead of using the latest checkpoint from HA metadata;
  * no rollbacks, no periodic or manual savepoints (nonces), no session clusters, no finalizer (a deletion while
  * it is down is missed), no restart of a failed job from its latest checkpoint.
  */
