@@ -1,0 +1,98 @@
+package io.streampipeline.job;
+
+import static io.streampipeline.job.Plans.column;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streampipeline.job.upgrade.UpgradeCompatibility;
+import io.streampipeline.job.upgrade.UpgradePrediction;
+import io.streampipeline.job.upgrade.UpgradePrediction.Change;
+import io.streampipeline.job.upgrade.UpgradePrediction.Finding;
+import io.streampipeline.job.upgrade.UpgradePrediction.Verdict;
+import io.streampipeline.model.DeliveryGuarantee;
+import io.streampipeline.model.Format;
+import io.streampipeline.plan.PipelinePlan;
+import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.SinkPlan;
+import io.streampipeline.plan.SourcePlan;
+import io.streampipeline.plan.StartingOffsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Predictions from the job graphs alone, for changes whose outcome the graphs decide (no Kafka, no Flink
+ * cluster); {@link UpgradePredictionTest} checks predictions against real restores.
+ */
+class UpgradeCompatibilityTest {
+
+  private static final String COUNT_PER_PAGE = "SELECT page, COUNT(*) AS hits FROM events GROUP BY page";
+
+  @Test
+  void swappingWhichColumnsFeedAGroupKeyUnderTheSameNamesIsIncompatibleInMeaning() {
+    UpgradePrediction prediction = predict(
+        plan("events", "SELECT k, COUNT(*) AS hits FROM (SELECT page AS k, `user` AS u FROM events) GROUP BY k"),
+        plan("events", "SELECT k, COUNT(*) AS hits FROM (SELECT `user` AS k, page AS u FROM events) GROUP BY k"));
+
+    assertThat(prediction.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+    assertThat(prediction.findings()).singleElement().satisfies(finding -> {
+      assertThat(finding.change()).isEqualTo(Change.MEANING_CHANGED);
+      assertThat(finding.operator()).startsWith("GroupAggregate(groupBy=[k]");
+    });
+  }
+
+  @Test
+  void aSourceReadingAnotherTopicWouldApplyItsSavedPositionsThere() {
+    UpgradePrediction prediction = predict(plan("events", "SELECT page FROM events"),
+        plan("events-v2", "SELECT page FROM events"));
+
+    assertThat(prediction.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+    assertThat(prediction.findings()).singleElement().satisfies(finding -> {
+      assertThat(finding.change()).isEqualTo(Change.MEANING_CHANGED);
+      assertThat(finding.operator()).isEqualTo("source events (topic events-v2)");
+      assertThat(finding.message()).contains("source events (topic events)");
+    });
+  }
+
+  @Test
+  void removingTheAggregateDropsItsStateAndNamesIt() {
+    UpgradePrediction prediction = predict(plan("events", COUNT_PER_PAGE), plan("events", "SELECT page FROM events"));
+
+    assertThat(prediction.verdict()).isEqualTo(Verdict.STATE_DROPPED);
+    assertThat(prediction.findings()).extracting(Finding::change).containsExactly(Change.DROPPED);
+    assertThat(prediction.findings().get(0).operator()).startsWith("GroupAggregate(groupBy=[page]");
+  }
+
+  @Test
+  void anAggregateAddedToAQueryWithoutStateStartsEmptyWhileItsSourceResumes() {
+    UpgradePrediction prediction = predict(plan("events", "SELECT page FROM events"), plan("events", COUNT_PER_PAGE));
+
+    assertThat(prediction.verdict()).isEqualTo(Verdict.STATE_DROPPED);
+    assertThat(prediction.findings()).singleElement().satisfies(finding -> {
+      assertThat(finding.change()).isEqualTo(Change.STARTS_EMPTY);
+      assertThat(finding.message()).contains("[events]");
+    });
+  }
+
+  @Test
+  void theSameVersionAtAnotherParallelismKeepsEverything() {
+    PipelinePlan counts = plan("events", COUNT_PER_PAGE);
+
+    UpgradePrediction prediction = UpgradeCompatibility.predict(counts, 1, counts, 4);
+
+    assertThat(prediction.verdict()).isEqualTo(Verdict.COMPATIBLE);
+    assertThat(prediction.findings()).isEmpty();
+    assertThat(prediction.keepsState()).isTrue();
+  }
+
+  private static UpgradePrediction predict(PipelinePlan from, PipelinePlan to) {
+    return UpgradeCompatibility.predict(from, 1, to, 1);
+  }
+
+  /** A plan whose sink is keyed on the group key of an aggregating {@code sql} ({@code k} or {@code page}). */
+  private static PipelinePlan plan(String topic, String sql) {
+    List<String> key = !sql.contains("GROUP BY") ? List.of() : sql.contains("GROUP BY k") ? List.of("k") : List.of("page");
+    SourcePlan source = new SourcePlan("events", topic, Format.JSON, List.of(column("user", "STRING", true),
+        column("page", "STRING", true)), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
+    return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", "localhost:9092", List.of(source), sql,
+        new SinkPlan("out", Format.JSON, key), null, DeliveryGuarantee.AT_LEAST_ONCE, 1000, 0, 200, "group", "group");
+  }
+}
