@@ -269,6 +269,17 @@ class ChartRenderTest {
   }
 
   @Test
+  void twoReleasesInOneNamespaceNeverShareALeaseOrAnObjectName() {
+    List<HasMetadata> a = Chart.release("pipelines-a", NS).set("replicaCount", 2).render();
+    List<HasMetadata> b = Chart.release("pipelines-b", NS).set("replicaCount", 2).render();
+    String leaseA = env(operatorContainer(only(a, Deployment.class))).get("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME");
+    String leaseB = env(operatorContainer(only(b, Deployment.class))).get("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME");
+    assertThat(leaseA).isEqualTo("pipelines-a-streampipeline-operator").isNotEqualTo(leaseB);
+    assertThat(b).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .doesNotContainAnyElementsOf(a.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+  }
+
+  @Test
   void leaderElectionCanBeTurnedOnForOneReplica() {
     Deployment deployment = only(Chart.release("sp", NS).set("leaderElection.enabled", true).render(), Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
