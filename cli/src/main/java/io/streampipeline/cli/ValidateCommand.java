@@ -109,9 +109,7 @@ final class ValidateCommand implements Callable<Integer> {
     for (Result result : results) {
       boolean several = documentsPerFile.get(result.file()) > 1 && result.name() != null && !result.name().isEmpty();
       String where = result.file() + (several ? " (" + result.name() + ")" : "");
-      // An error of the whole object (the API server's "some validation rules were not checked") has no field.
-      result.problems().forEach(p -> out.println(where + ": " + (p.field().isEmpty() ? "" : p.field() + ": ")
-          + p.message()));
+      result.problems().forEach(p -> out.println(where + ": " + p));
       if (result.upgrade() != null) {
         result.upgrade().forEach(line -> out.println(where + ": upgrade: " + line));
       }

@@ -86,7 +86,8 @@ public final class CustomResourceAdmission {
     List<FieldError> errors = new ArrayList<>(openApi.validate(decoded));
     errors.addAll(ObjectMetaCheck.validate(decoded.get("metadata")));
     if (errors.stream().anyMatch(e -> e.type().blocksCel())) {
-      errors.add(FieldError.of("", FieldError.Type.INVALID, null, "some validation rules were not checked because "
+      // The API server's own words, with its name for an error of no field.
+      errors.add(FieldError.of("<nil>", FieldError.Type.INVALID, null, "some validation rules were not checked because "
           + "the object was invalid; correct the existing errors to complete validation"));
     } else {
       errors.addAll(celRules.validate(schema, decoded, decodedOld));
