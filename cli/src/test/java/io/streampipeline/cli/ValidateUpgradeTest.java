@@ -3,6 +3,8 @@ package io.streampipeline.cli;
 import static io.streampipeline.cli.Cli.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,21 @@ class ValidateUpgradeTest {
         .startsWith(next + ": upgrade: GroupAggregate(groupBy=[word], select=[word, COUNT(*) AS cnt]): ")
         .contains("Flink would restore its state without complaint");
     assertThat(result.err()).contains("1 upgrade(s) losing state");
+  }
+
+  @Test
+  void theJsonReportCarriesEachPipelinesUpgradeAndTheExitCode() throws IOException {
+    Files.writeString(next, wordcount.replace(COUNT, COUNT_LONG_WORDS));
+
+    Cli.Result result = Cli.run("validate", "--no-dry-run", "--output", "json", "--upgrade-from", running, "-f", next);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.UPGRADE_LOSES_STATE.code());
+    JsonNode report = new ObjectMapper().readTree(result.out());
+    assertThat(report.get("exitCode").asInt()).isEqualTo(ExitCode.UPGRADE_LOSES_STATE.code());
+    JsonNode upgrade = report.get("results").get(0).get("upgrade");
+    assertThat(upgrade).as("%s", report).hasSize(2);
+    assertThat(upgrade.get(0).asText()).startsWith("incompatible in meaning: ");
+    assertThat(upgrade.get(1).asText()).startsWith("GroupAggregate(groupBy=[word]");
   }
 
   @Test
