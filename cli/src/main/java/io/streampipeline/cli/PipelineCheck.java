@@ -6,13 +6,13 @@ import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.Problem;
-import io.streampipeline.plan.SpecValidator;
 import java.util.List;
 
 /**
- * Every check a pipeline goes through before it runs: the CRD's and the operator's ({@link SpecValidator}),
- * then the job's: its SQL planned against the declared source schemas and its result checked against the sink,
- * by building the job's graph as the job does at start. No Kafka is contacted.
+ * The checks of an admitted pipeline (one the CRD accepts, see {@link PipelineFiles}) that only the operator and
+ * the job make: the operator's, while it makes the plan ({@link io.streampipeline.plan.SpecValidator}), then the
+ * job's: its SQL planned against the declared source schemas and its result checked against the sink, by building
+ * the job's graph as the job does at start. No Kafka is contacted.
  */
 final class PipelineCheck {
 
@@ -20,10 +20,6 @@ final class PipelineCheck {
 
   /** The problems of {@code pipeline}, fields named from the resource's root ({@code spec.transform.sql}). */
   static List<Problem> problems(StreamPipeline pipeline) {
-    List<Problem> problems = SpecValidator.validate(pipeline.getSpec());
-    if (!problems.isEmpty()) {
-      return problems;
-    }
     try {
       PipelinePlan plan = PipelineChildren.plan(pipeline);
       LocalPipeline.jobGraph(plan, 1);

@@ -13,8 +13,8 @@ import java.util.List;
  * What a user asks for: Kafka sources, a Flink SQL transform, a Kafka sink and a dead-letter topic.
  *
  * <p>The rules below are enforced by the API server at admission (CEL), so that a bad spec never reaches
- * the operator; {@link io.streampipeline.plan.PlanValidator} repeats them for the CLI, which has no API
- * server.
+ * the operator; {@code streampipeline validate} evaluates the same rules from the generated CRD. What CEL
+ * cannot express is in {@link io.streampipeline.plan.SpecValidator}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What the pipeline should be: Kafka sources, a Flink SQL transform, a Kafka sink, an optional"
