@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "operator", mixinStandardHelpOptions = true,
     description = {"Run the StreamPipeline operator against the current kubeconfig (or in-cluster account)",
         "until stopped with Ctrl-C. Configured by the environment: STREAMPIPELINE_WATCH_NAMESPACES,",
-        "STREAMPIPELINE_JOB_IMAGE, STREAMPIPELINE_FLINK_SERVICE_ACCOUNT, STREAMPIPELINE_STATE_DIR,",
+        "STREAMPIPELINE_JOB_IMAGE, STREAMPIPELINE_FLINK_SERVICE_ACCOUNT, STREAMPIPELINE_STATE_* (state storage),",
         "STREAMPIPELINE_HEALTH_PORT (8080), STREAMPIPELINE_LEADER_ELECTION_NAMESPACE."})
 final class OperatorCommand implements Callable<Integer> {
 

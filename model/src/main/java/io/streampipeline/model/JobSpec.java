@@ -6,10 +6,15 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.parallelism <= self.maxParallelism",
+    message = "spec.job.parallelism must not exceed spec.job.maxParallelism",
+    fieldPath = ".parallelism")
 public class JobSpec {
 
   @Min(1)
@@ -17,6 +22,14 @@ public class JobSpec {
   @Default("1")
   @JsonPropertyDescription("Parallelism of the Flink job.")
   private Integer parallelism = 1;
+
+  @Min(1)
+  @Max(32768)
+  @Default("128")
+  @JsonPropertyDescription("Flink's pipeline.max-parallelism: the number of key groups keyed state is split into."
+      + " Pinned so that a later parallelism change can restore keyed state; changing it makes keyed state"
+      + " unrestorable.")
+  private Integer maxParallelism = 128;
 
   @Default("exactly-once")
   @JsonPropertyDescription("exactly-once (Kafka transactions, default) or at-least-once.")
@@ -54,6 +67,10 @@ public class JobSpec {
   @JsonPropertyDescription("TaskManager pod resources.")
   private ResourcesSpec taskManager = new ResourcesSpec();
 
+  @JsonPropertyDescription("Where checkpoints, savepoints and HA data live; replaces the operator's default"
+      + " (the Helm chart's job.stateStorage) as a whole.")
+  private StateStorageSpec stateStorage;
+
   @JsonPropertyDescription("Extra Flink configuration; keys the operator sets from this spec cannot be overridden.")
   private Map<String, String> flinkConfiguration = new LinkedHashMap<>();
 
@@ -63,6 +80,14 @@ public class JobSpec {
 
   public void setParallelism(Integer parallelism) {
     this.parallelism = parallelism;
+  }
+
+  public Integer getMaxParallelism() {
+    return maxParallelism;
+  }
+
+  public void setMaxParallelism(Integer maxParallelism) {
+    this.maxParallelism = maxParallelism;
   }
 
   public DeliveryGuarantee getDelivery() {
@@ -135,6 +160,14 @@ public class JobSpec {
 
   public void setTaskManager(ResourcesSpec taskManager) {
     this.taskManager = taskManager;
+  }
+
+  public StateStorageSpec getStateStorage() {
+    return stateStorage;
+  }
+
+  public void setStateStorage(StateStorageSpec stateStorage) {
+    this.stateStorage = stateStorage;
   }
 
   public Map<String, String> getFlinkConfiguration() {

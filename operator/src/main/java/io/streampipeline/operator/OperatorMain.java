@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * current kubeconfig or in-cluster service account until stopped.
  *
  * <p>Environment: {@code STREAMPIPELINE_WATCH_NAMESPACES}, {@code STREAMPIPELINE_JOB_IMAGE},
- * {@code STREAMPIPELINE_FLINK_SERVICE_ACCOUNT}, {@code STREAMPIPELINE_STATE_DIR},
+ * {@code STREAMPIPELINE_FLINK_SERVICE_ACCOUNT}, {@code STREAMPIPELINE_STATE_*},
  * {@code STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME} (see {@link OperatorConfig}),
  * {@code STREAMPIPELINE_HEALTH_PORT} (8080: {@code /healthz}, {@code /readyz}), {@code STREAMPIPELINE_METRICS_PORT}
  * (8081: {@code /metrics}), {@code STREAMPIPELINE_LEADER_ELECTION_NAMESPACE} (unset: no leader election).

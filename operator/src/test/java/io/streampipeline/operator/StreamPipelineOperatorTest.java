@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
 import io.streampipeline.model.JobState;
+import io.streampipeline.model.PvcStorageSpec;
+import io.streampipeline.model.S3StorageSpec;
+import io.streampipeline.model.StateStorageSpec;
 import io.streampipeline.model.TopicsSpec.DeletionPolicy;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
@@ -393,6 +397,102 @@ class StreamPipelineOperatorTest {
     assertThat(ArgoCdHealth.of(pipeline()).status()).isEqualTo("Degraded");
     assertThat(topicNames()).isEmpty();
     assertThat(deployment()).isNull();
+  }
+
+  /**
+   * The operator's default storage (the chart's): a claim mounted at the state path in the JobManager and
+   * TaskManager pod template, writable through fsGroup, with the directories, retention and upgrade safety
+   * settings in the configuration; the real API server accepts it under the Flink operator's CRD.
+   */
+  @Test
+  void defaultStateStorageIsAClaimMountedWhereTheFlinkConfigurationPutsState() {
+    runningWordCount();
+    FlinkDeployment deployment = deployment();
+    String dir = "file:///flink-data/" + namespace + "/wordcount";
+    assertThat(deployment.getSpec().getFlinkConfiguration())
+        .containsEntry("state.checkpoints.dir", dir + "/checkpoints")
+        .containsEntry("state.savepoints.dir", dir + "/savepoints")
+        .containsEntry("high-availability.storageDir", dir + "/ha")
+        .containsEntry("pipeline.max-parallelism", "128")
+        .containsEntry("kubernetes.operator.job.upgrade.last-state-fallback.enabled", "false")
+        .containsEntry("kubernetes.operator.savepoint.history.max.count", "5")
+        .containsEntry("kubernetes.operator.deployment.rollback.enabled", "true");
+    var pod = deployment.getSpec().getPodTemplate().getSpec();
+    assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+      assertThat(v.getName()).isEqualTo("flink-state");
+      assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("flink-state");
+    });
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement().satisfies(m -> {
+      assertThat(m.getName()).isEqualTo("flink-state");
+      assertThat(m.getMountPath()).isEqualTo("/flink-data");
+    });
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(9999L);
+    assertThat(pod.getContainers().get(0).getEnv()).as("no S3 plugin or credentials for a claim").isEmpty();
+  }
+
+  /**
+   * S3 storage set on the pipeline: the S3 plugin enabled through the official image's ENABLE_BUILT_IN_PLUGINS,
+   * the endpoint in the configuration, and the credentials only as references to the Secret: their values appear
+   * nowhere in the FlinkDeployment or the pipeline's status.
+   */
+  @Test
+  void s3StateStorageGivesTheFlinkPodsTheSecretsCredentialsAsReferencesOnly() {
+    client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("flink-s3").endMetadata()
+        .addToStringData("AWS_ACCESS_KEY_ID", "access-key-7f3a").addToStringData("AWS_SECRET_ACCESS_KEY", "secret-9c2e")
+        .build()).create();
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getSpec().getJob().setStateStorage(new StateStorageSpec("s3://state/pipelines",
+        new S3StorageSpec("http://s3.storage:9000", true, "flink-s3"), null));
+    client.resource(pipeline).create();
+    readyWordCount();
+
+    FlinkDeployment deployment = deployment();
+    assertThat(deployment.getSpec().getFlinkConfiguration())
+        .containsEntry("state.savepoints.dir", "s3://state/pipelines/" + namespace + "/wordcount/savepoints")
+        .containsEntry("high-availability.storageDir", "s3://state/pipelines/" + namespace + "/wordcount/ha")
+        .containsEntry("s3.endpoint", "http://s3.storage:9000")
+        .containsEntry("s3.path.style.access", "true");
+    var pod = deployment.getSpec().getPodTemplate().getSpec();
+    assertThat(pod.getVolumes()).isEmpty();
+    var env = pod.getContainers().get(0).getEnv();
+    assertThat(env).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("ENABLE_BUILT_IN_PLUGINS");
+      assertThat(e.getValue()).isEqualTo("flink-s3-fs-hadoop-1.20.3.jar");
+    });
+    for (String key : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+      assertThat(env).as("env %s", key).anySatisfy(e -> {
+        assertThat(e.getName()).isEqualTo(key);
+        assertThat(e.getValue()).isNull();
+        assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("flink-s3");
+        assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(key);
+      });
+    }
+    String written = Serialization.asJson(deployment) + Serialization.asJson(pipeline()) + events();
+    assertThat(written).doesNotContain("access-key-7f3a").doesNotContain("secret-9c2e");
+  }
+
+  /** State on the pods' own disk cannot work: refused with a reason, and nothing is created. */
+  @Test
+  void fileStateStorageWithoutAClaimIsRefusedAndNothingIsCreated() {
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    pipeline.getSpec().getJob().setStateStorage(new StateStorageSpec("file:///flink-data", null, null));
+    client.resource(pipeline).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Failed);
+      Condition ready = condition("Ready");
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("StateStorageUnusable");
+      assertThat(ready.getMessage()).startsWith("state storage cannot work: spec.job.stateStorage.uri:"
+          + " 'file:///flink-data' is on the pods' own disk").contains("spec.job.stateStorage.pvc.claimName");
+    });
+    await().pollDelay(Duration.ofSeconds(2)).atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(topicNames()).isEmpty();
+      assertThat(deployment()).isNull();
+    });
+
+    edit(p -> p.getSpec().getJob().getStateStorage().setPvc(new PvcStorageSpec("state")));
+    readyWordCount();
   }
 
   @Test

@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.streampipeline.model.StateStorageSpec;
+import io.streampipeline.operator.config.OperatorConfig;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -293,12 +295,37 @@ class ChartRenderTest {
         .set("image.repository", "registry.example.com/sp/operator").set("image.tag", "1.2.3")
         .set("job.image.repository", "registry.example.com/sp/job").set("job.image.tag", "1.2.4")
         .set("job.flinkServiceAccount", "flink-jobs")
-        .set("job.stateDir", "s3://bucket/streampipeline")
         .render(), Deployment.class));
     assertThat(operator.getImage()).isEqualTo("registry.example.com/sp/operator:1.2.3");
     assertThat(env(operator)).containsEntry("STREAMPIPELINE_JOB_IMAGE", "registry.example.com/sp/job:1.2.4")
-        .containsEntry("STREAMPIPELINE_FLINK_SERVICE_ACCOUNT", "flink-jobs")
-        .containsEntry("STREAMPIPELINE_STATE_DIR", "s3://bucket/streampipeline");
+        .containsEntry("STREAMPIPELINE_FLINK_SERVICE_ACCOUNT", "flink-jobs");
+  }
+
+  /** The chart's state storage values, read back by the operator's own configuration code from the pod's env. */
+  @Test
+  void stateStorageValuesBecomeTheOperatorsDefaultStateStorage() {
+    StateStorageSpec byDefault = OperatorConfig.fromEnvironment(env(operatorContainer(
+        only(Chart.release("sp", NS).render(), Deployment.class)))).stateStorage();
+    assertThat(byDefault.getUri()).isEqualTo("file:///flink-data");
+    assertThat(byDefault.getPvc().getClaimName()).isEqualTo("flink-state");
+    assertThat(byDefault.getS3()).isNull();
+
+    StateStorageSpec s3 = OperatorConfig.fromEnvironment(env(operatorContainer(only(Chart.release("sp", NS)
+        .set("job.stateStorage.uri", "s3://state-bucket/streampipeline")
+        .set("job.stateStorage.s3.endpoint", "http://minio.storage:9000")
+        .set("job.stateStorage.s3.pathStyleAccess", true)
+        .set("job.stateStorage.s3.credentialsSecret", "flink-s3")
+        .render(), Deployment.class)))).stateStorage();
+    assertThat(s3.getUri()).isEqualTo("s3://state-bucket/streampipeline");
+    assertThat(s3.getPvc()).as("no claim for S3").isNull();
+    assertThat(s3.getS3().getEndpoint()).isEqualTo("http://minio.storage:9000");
+    assertThat(s3.getS3().getPathStyleAccess()).isTrue();
+    assertThat(s3.getS3().getCredentialsSecret()).isEqualTo("flink-s3");
+
+    StateStorageSpec aws = OperatorConfig.fromEnvironment(env(operatorContainer(only(Chart.release("sp", NS)
+        .set("job.stateStorage.uri", "s3://state-bucket").render(), Deployment.class)))).stateStorage();
+    assertThat(aws.getS3().getEndpoint()).as("AWS S3: no endpoint").isNull();
+    assertThat(aws.getS3().getCredentialsSecret()).as("workload identity: no Secret").isNull();
   }
 
   @Test

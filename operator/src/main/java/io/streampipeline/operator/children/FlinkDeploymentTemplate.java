@@ -1,16 +1,20 @@
 package io.streampipeline.operator.children;
 
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.JobSpec;
 import io.streampipeline.model.JobState;
 import io.streampipeline.model.ResourcesSpec;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.JobArtifact;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +34,25 @@ final class FlinkDeploymentTemplate {
   /** Where Flink's Prometheus reporter serves /metrics in every JobManager and TaskManager pod. */
   static final int PROMETHEUS_PORT = 9249;
 
+  /**
+   * Savepoints the Flink operator keeps in its history (and disposes of beyond): enough to go back a few upgrades,
+   * bounded so that object storage does not grow forever.
+   */
+  static final String SAVEPOINT_HISTORY_MAX_COUNT = "5";
+  static final String SAVEPOINT_HISTORY_MAX_AGE = "7 d";
+  /** How long a new spec has to become stable before the Flink operator rolls it back (its default). */
+  static final String READINESS_TIMEOUT = "5 min";
+
   private FlinkDeploymentTemplate() {}
 
+  /** @throws InvalidPlanException when the pipeline's state storage cannot work; nothing is built then */
   static FlinkDeployment build(StreamPipeline pipeline, PipelinePlan plan, OperatorConfig config) {
     JobSpec job = pipeline.getSpec().getJob() == null ? new JobSpec() : pipeline.getSpec().getJob();
+    StateStorage storage = StateStorage.of(pipeline, config);
+    List<Problem> storageProblems = storage.problems();
+    if (!storageProblems.isEmpty()) {
+      throw new InvalidPlanException(storageProblems);
+    }
     FlinkDeployment deployment = new FlinkDeployment();
     deployment.getMetadata().setName(pipeline.getMetadata().getName());
     deployment.getMetadata().setNamespace(pipeline.getMetadata().getNamespace());
@@ -44,8 +63,8 @@ final class FlinkDeploymentTemplate {
     spec.setImage(job.getImage() == null || job.getImage().isBlank() ? config.jobImage() : job.getImage());
     spec.setFlinkVersion(FlinkVersion.v1_20);
     spec.setServiceAccount(config.flinkServiceAccount());
-    spec.setFlinkConfiguration(flinkConfiguration(pipeline, plan, job, config));
-    spec.setPodTemplate(restrictedPodTemplate(pipeline.getMetadata().getName()));
+    spec.setFlinkConfiguration(flinkConfiguration(pipeline, plan, job, storage));
+    spec.setPodTemplate(podTemplate(pipeline.getMetadata().getName(), storage));
     spec.setJobManager(new JobManagerSpec(resource(job.getJobManager()), 1, null));
     spec.setTaskManager(new TaskManagerSpec(resource(job.getTaskManager()), null, null));
 
@@ -69,7 +88,7 @@ final class FlinkDeploymentTemplate {
    * be undone by a stray configuration key.
    */
   private static Map<String, String> flinkConfiguration(
-      StreamPipeline pipeline, PipelinePlan plan, JobSpec job, OperatorConfig config) {
+      StreamPipeline pipeline, PipelinePlan plan, JobSpec job, StateStorage storage) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("taskmanager.numberOfTaskSlots", "1");
     // Flink's Prometheus reporter (a plugin of the official image), which the user may reconfigure: the job's
@@ -79,8 +98,10 @@ final class FlinkDeploymentTemplate {
     if (job.getFlinkConfiguration() != null) {
       conf.putAll(job.getFlinkConfiguration());
     }
-    String stateDir = config.stateDir().replaceAll("/+$", "") + "/" + pipeline.getMetadata().getNamespace() + "/"
-        + pipeline.getMetadata().getName();
+    String stateDir = storage.pipelineDir(pipeline);
+    conf.putAll(storage.flinkConfiguration());
+    // Keyed state is split into this many key groups; pinned, a later parallelism change can still restore it.
+    conf.put("pipeline.max-parallelism", Integer.toString(job.getMaxParallelism()));
     conf.put("execution.checkpointing.interval", plan.checkpointIntervalMs() + " ms");
     conf.put(DeliveryGuarantee.CHECKPOINTING_MODE_OPTION, plan.delivery().checkpointingMode());
     conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
@@ -90,6 +111,14 @@ final class FlinkDeploymentTemplate {
     // JobManager resume from the latest checkpoint instead of starting over.
     conf.put("high-availability.type", "kubernetes");
     conf.put("high-availability.storageDir", stateDir + "/ha");
+    // A savepoint upgrade whose savepoint cannot be taken must not quietly restore an older checkpoint instead
+    // (FLINK-29258). The escape hatch for a job too unhealthy to take one: upgradeMode last-state for that change.
+    conf.put("kubernetes.operator.job.upgrade.last-state-fallback.enabled", "false");
+    conf.put("kubernetes.operator.savepoint.history.max.count", SAVEPOINT_HISTORY_MAX_COUNT);
+    conf.put("kubernetes.operator.savepoint.history.max.age", SAVEPOINT_HISTORY_MAX_AGE);
+    // An upgrade that does not become stable goes back to the last stable spec (from the upgrade savepoint).
+    conf.put("kubernetes.operator.deployment.rollback.enabled", "true");
+    conf.put("kubernetes.operator.deployment.readiness.timeout", READINESS_TIMEOUT);
     conf.put("restart-strategy.type", "fixed-delay");
     conf.put("restart-strategy.fixed-delay.attempts", Integer.toString(plan.restartAttempts()));
     conf.put("restart-strategy.fixed-delay.delay", plan.restartDelayMs() + " ms");
@@ -102,12 +131,25 @@ final class FlinkDeploymentTemplate {
   }
 
   /**
-   * JobManager and TaskManager pods that meet the Kubernetes "restricted" Pod Security Standard, labelled with
-   * their pipeline (the chart's optional PodMonitor selects them by these labels) and annotated for
-   * annotation-based Prometheus scraping of the reporter's port.
+   * The JobManager and TaskManager pods (the Flink operator uses this template for both): the Kubernetes
+   * "restricted" Pod Security Standard; labelled with their pipeline (the chart's optional PodMonitor selects them
+   * by these labels) and annotated for annotation-based Prometheus scraping of the reporter's port; and what the
+   * state storage needs. A PVC is mounted at the state path and made writable by the Flink user through
+   * {@code fsGroup} (volumes that honour it; hostPath-based provisioners such as kind's local-path create
+   * world-writable directories instead); ownership is changed only when the volume's root does not match yet, so
+   * that a large volume is not walked at every pod start.
    */
-  private static PodTemplateSpec restrictedPodTemplate(String pipeline) {
-    return new PodTemplateSpecBuilder()
+  private static PodTemplateSpec podTemplate(String pipeline, StateStorage storage) {
+    ContainerBuilder container = new ContainerBuilder()
+        .withName("flink-main-container")
+        .addNewPort().withName("metrics").withContainerPort(PROMETHEUS_PORT).withProtocol("TCP").endPort()
+        .withEnv(storage.environment())
+        .withNewSecurityContext()
+          .withAllowPrivilegeEscalation(false)
+          .withRunAsNonRoot(true)
+          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext();
+    PodTemplateSpecBuilder pod = new PodTemplateSpecBuilder()
         .withNewMetadata()
           .withLabels(ChildLabels.forPipeline(pipeline))
           .addToAnnotations("prometheus.io/scrape", "true")
@@ -120,18 +162,15 @@ final class FlinkDeploymentTemplate {
             .withRunAsUser(FLINK_UID)
             .withRunAsGroup(FLINK_UID)
             .withFsGroup(FLINK_UID)
+            .withFsGroupChangePolicy("OnRootMismatch")
             .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
           .endSecurityContext()
-          .addNewContainer()
-            .withName("flink-main-container")
-            .addNewPort().withName("metrics").withContainerPort(PROMETHEUS_PORT).withProtocol("TCP").endPort()
-            .withNewSecurityContext()
-              .withAllowPrivilegeEscalation(false)
-              .withRunAsNonRoot(true)
-              .withNewCapabilities().withDrop("ALL").endCapabilities()
-            .endSecurityContext()
-          .endContainer()
-        .endSpec()
-        .build();
+        .endSpec();
+    if (storage.isPvc()) {
+      container.addNewVolumeMount().withName(StateStorage.VOLUME).withMountPath(storage.mountPath()).endVolumeMount();
+      pod.editSpec().addToVolumes(new VolumeBuilder().withName(StateStorage.VOLUME)
+          .withNewPersistentVolumeClaim(storage.spec().getPvc().getClaimName(), false).build()).endSpec();
+    }
+    return pod.editSpec().addToContainers(container.build()).endSpec().build();
   }
 }

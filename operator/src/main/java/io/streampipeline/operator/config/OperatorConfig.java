@@ -1,5 +1,8 @@
 package io.streampipeline.operator.config;
 
+import io.streampipeline.model.PvcStorageSpec;
+import io.streampipeline.model.S3StorageSpec;
+import io.streampipeline.model.StateStorageSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -9,30 +12,60 @@ import java.util.Map;
  *
  * @param jobImage image of the bundled job, used when a pipeline names none ({@code STREAMPIPELINE_JOB_IMAGE})
  * @param flinkServiceAccount service account of the Flink pods; the Flink operator's Helm chart creates {@code flink}
- * @param stateDir base URI under which each pipeline gets checkpoint, savepoint and HA directories; must be
- *     durable storage the Flink pods share (S3, a PVC) for savepoint and last-state upgrades to survive pod loss
+ * @param stateStorage the state storage of pipelines that name none (see {@link #fromEnvironment})
  * @param watchNamespaces namespaces to watch; empty means all
  * @param leaseName name of the leader-election Lease ({@code STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME}); the
  *     chart sets it per release, so that two releases in one namespace never share a Lease
  */
 public record OperatorConfig(
-    String jobImage, String flinkServiceAccount, String stateDir, List<String> watchNamespaces, String leaseName) {
+    String jobImage, String flinkServiceAccount, StateStorageSpec stateStorage, List<String> watchNamespaces,
+    String leaseName) {
 
   public static final String DEFAULT_LEASE_NAME = "streampipeline-operator";
 
   public static final String DEFAULT_JOB_IMAGE = "ghcr.io/streampipeline/streampipeline-job:0.1.0";
+  /** The default state storage, as the Helm chart's: a claim of this name in the pipeline's namespace. */
+  public static final String DEFAULT_STATE_URI = "file:///flink-data";
+  public static final String DEFAULT_STATE_CLAIM = "flink-state";
 
   public static OperatorConfig defaults() {
     return fromEnvironment(Map.of());
   }
 
+  /**
+   * Reads {@code STREAMPIPELINE_STATE_URI}, {@code STREAMPIPELINE_STATE_PVC_CLAIM_NAME},
+   * {@code STREAMPIPELINE_STATE_S3_ENDPOINT}, {@code STREAMPIPELINE_STATE_S3_PATH_STYLE_ACCESS} and
+   * {@code STREAMPIPELINE_STATE_S3_CREDENTIALS_SECRET} (empty or absent: not set). Without
+   * {@code STREAMPIPELINE_STATE_URI} at all, the default is the chart's: {@value #DEFAULT_STATE_URI} on the claim
+   * {@value #DEFAULT_STATE_CLAIM}. Whether the result can work is checked per pipeline, so that a bad default shows
+   * on every pipeline's status instead of stopping the operator.
+   */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     String namespaces = env.getOrDefault("STREAMPIPELINE_WATCH_NAMESPACES", "");
     return new OperatorConfig(
         env.getOrDefault("STREAMPIPELINE_JOB_IMAGE", DEFAULT_JOB_IMAGE),
         env.getOrDefault("STREAMPIPELINE_FLINK_SERVICE_ACCOUNT", "flink"),
-        env.getOrDefault("STREAMPIPELINE_STATE_DIR", "file:///flink-data"),
+        stateStorage(env),
         Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
         env.getOrDefault("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME", DEFAULT_LEASE_NAME));
+  }
+
+  private static StateStorageSpec stateStorage(Map<String, String> env) {
+    if (!env.containsKey("STREAMPIPELINE_STATE_URI")) {
+      return new StateStorageSpec(DEFAULT_STATE_URI, null, new PvcStorageSpec(DEFAULT_STATE_CLAIM));
+    }
+    String claim = value(env, "STREAMPIPELINE_STATE_PVC_CLAIM_NAME");
+    String endpoint = value(env, "STREAMPIPELINE_STATE_S3_ENDPOINT");
+    String pathStyle = value(env, "STREAMPIPELINE_STATE_S3_PATH_STYLE_ACCESS");
+    String secret = value(env, "STREAMPIPELINE_STATE_S3_CREDENTIALS_SECRET");
+    S3StorageSpec s3 = endpoint == null && pathStyle == null && secret == null ? null
+        : new S3StorageSpec(endpoint, pathStyle == null ? null : Boolean.valueOf(pathStyle), secret);
+    return new StateStorageSpec(value(env, "STREAMPIPELINE_STATE_URI"), s3,
+        claim == null ? null : new PvcStorageSpec(claim));
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }

@@ -18,6 +18,7 @@ import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.StreamPipelineStatus;
 import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.children.ChildLabels;
+import io.streampipeline.operator.children.StateStorage;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.OperatorMetrics;
 import io.streampipeline.operator.status.EventRecorder;
@@ -52,6 +53,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final TopicApplier topics;
   private final FlinkDeploymentApplier deployments;
   private final EventRecorder events;
+  private final OperatorConfig config;
   private final Clock clock;
   private final OperatorMetrics metrics;
   /** Every KafkaTopic in the watched namespaces, ours or not: foreign topics are found here without API calls. */
@@ -62,6 +64,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     this.topics = new TopicApplier(client);
     this.deployments = new FlinkDeploymentApplier(client, config);
     this.events = new EventRecorder(client);
+    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
   }
@@ -94,6 +97,12 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
       String message = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
       return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Failed, Reasons.INVALID_SPEC,
           "invalid spec: " + message, clock.instant()), null);
+    }
+    List<Problem> storageProblems = StateStorage.of(pipeline, config).problems();
+    if (!storageProblems.isEmpty()) {
+      String message = storageProblems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+      return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Failed, Reasons.STATE_STORAGE_UNUSABLE,
+          "state storage cannot work: " + message, clock.instant()), null);
     }
     Optional<String> missing = apis.missingApis();
     if (missing.isPresent()) {

@@ -3,6 +3,7 @@ package io.streampipeline.operator.status;
 /** Machine-readable condition reasons (CamelCase, as Kubernetes conventions ask). */
 public final class Reasons {
   public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String STATE_STORAGE_UNUSABLE = "StateStorageUnusable";
   public static final String MISSING_APIS = "MissingCustomResourceDefinitions";
   public static final String KAFKA_CLUSTER_NOT_FOUND = "KafkaClusterNotFound";
   public static final String RECONCILE_ERROR = "ReconcileError";
