@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.streampipeline.model.S3StorageSpec;
+import io.streampipeline.model.StateStorageSpec;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.plan.PipelinePlans;
 import io.streampipeline.plan.PlanCodec;
@@ -14,11 +16,13 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code render}: the operator's children for a pipeline, read back. */
 class RenderTest {
@@ -49,6 +53,41 @@ class RenderTest {
     assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isNull());
     assertThat(result.out()).startsWith("# Rendered by streampipeline render: owner references have no uid");
+  }
+
+  /** The storage wiring is visible in what render prints: directories, plugin, Secret references, no secret. */
+  @Test
+  void renderShowsTheStateStorageWiring(@TempDir Path dir) throws IOException {
+    StreamPipeline pipeline = PipelineFiles.readOne(example("wordcount", "pipeline.yaml"));
+    pipeline.getSpec().getJob().setStateStorage(new StateStorageSpec("s3://state/sp",
+        new S3StorageSpec("http://minio.storage:9000", true, "flink-s3"), null));
+    Path file = dir.resolve("pipeline.yaml");
+    Files.writeString(file, Serialization.asYaml(pipeline));
+
+    Cli.Result result = Cli.run("render", "-f", file, "--namespace", "streams");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    FlinkDeployment deployment = parse(result.out()).stream().filter(FlinkDeployment.class::isInstance)
+        .map(FlinkDeployment.class::cast).findFirst().orElseThrow();
+    assertThat(deployment.getSpec().getFlinkConfiguration())
+        .containsEntry("state.checkpoints.dir", "s3://state/sp/streams/wordcount/checkpoints")
+        .containsEntry("s3.endpoint", "http://minio.storage:9000");
+    assertThat(result.out()).contains("ENABLE_BUILT_IN_PLUGINS", "secretKeyRef", "flink-s3")
+        .doesNotContain("s3.access-key");
+  }
+
+  @Test
+  void renderRefusesStateStorageThatCannotWork(@TempDir Path dir) throws IOException {
+    StreamPipeline pipeline = PipelineFiles.readOne(example("wordcount", "pipeline.yaml"));
+    pipeline.getSpec().getJob().setStateStorage(new StateStorageSpec("file:///flink-data", null, null));
+    Path file = dir.resolve("pipeline.yaml");
+    Files.writeString(file, Serialization.asYaml(pipeline));
+
+    Cli.Result result = Cli.run("render", "-f", file);
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines()).singleElement().asString()
+        .contains("spec.job.stateStorage.uri: 'file:///flink-data' is on the pods' own disk");
   }
 
   @Test

@@ -98,6 +98,14 @@ class AdmissionTest {
   }
 
   @Test
+  void aParallelismAboveTheMaxParallelismIsRefused() {
+    assertRefused(p -> {
+      p.getSpec().getJob().setParallelism(200);
+      p.getSpec().getJob().setMaxParallelism(128);
+    }, "spec.job.parallelism must not exceed spec.job.maxParallelism");
+  }
+
+  @Test
   void anUnknownColumnTypeIsRefused() {
     assertRefused(p -> {
       p.getSpec().getSources().get(0).setFormat(Format.JSON);
