@@ -88,7 +88,10 @@ class ValidateTest {
         file + ": spec.job.parallelism: Invalid value: 5000: spec.job.parallelism in body should be less than or"
             + " equal to 1024",
         file + ": spec.job.taskManager.memory: Invalid value: \"lots\": spec.job.taskManager.memory in body should"
-            + " match '^[0-9]+(Mi|Gi|m|g)$'");
+            + " match '^[0-9]+(Mi|Gi|m|g)$'",
+        // A bound is no blocking error: the API server evaluates the CEL rules too (maxParallelism defaults to 128).
+        file + ": spec.job.parallelism: Invalid value: \"object\": spec.job.parallelism must not exceed"
+            + " spec.job.maxParallelism");
   }
 
   @Test
