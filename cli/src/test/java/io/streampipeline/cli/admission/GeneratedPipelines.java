@@ -25,6 +25,9 @@ final class GeneratedPipelines {
   static final List<Break> BREAKS = List.of(
       new Break("parallelism above maximum", (s, r) -> job(s).put("parallelism", 1025 + r.nextInt(5000))),
       new Break("parallelism zero", (s, r) -> job(s).put("parallelism", 0)),
+      new Break("parallelism above maxParallelism", (s, r) -> job(s).put("parallelism", 200 + r.nextInt(800))
+          .put("maxParallelism", 128 + r.nextInt(72))),
+      new Break("maxParallelism above maximum", (s, r) -> job(s).put("maxParallelism", 32769 + r.nextInt(1000))),
       new Break("parallelism as string", (s, r) -> job(s).put("parallelism", "four")),
       new Break("parallelism as fraction", (s, r) -> job(s).put("parallelism", 1.5)),
       new Break("memory not a quantity", (s, r) -> job(s).putObject("taskManager").put("memory", "lots")),
@@ -140,7 +143,14 @@ final class GeneratedPipelines {
         .put("partitions", 1 + random.nextInt(3)));
     optional(() -> {
       ObjectNode job = spec.putObject("job");
-      optional(() -> job.put("parallelism", 1 + random.nextInt(1024)));
+      optional(() -> {
+        int parallelism = 1 + random.nextInt(1024);
+        job.put("parallelism", parallelism);
+        // Above the default maxParallelism (128) a valid spec raises it too.
+        if (parallelism > 128 || random.nextBoolean()) {
+          job.put("maxParallelism", Math.max(parallelism, 128) + random.nextInt(4096));
+        }
+      });
       optional(() -> job.put("delivery", pick("exactly-once", "at-least-once")));
       optional(() -> job.put("checkpointInterval", pick("500ms", "10s", "1m", "2h")));
       optional(() -> job.put("upgradeMode", pick("savepoint", "last-state", "stateless")));
