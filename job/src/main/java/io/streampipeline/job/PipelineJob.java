@@ -2,6 +2,7 @@ package io.streampipeline.job;
 
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.InvalidPlanException;
+import io.streampipeline.plan.JobMetrics;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
 import io.streampipeline.plan.PlanValidator;
@@ -127,7 +128,8 @@ public final class PipelineJob {
       SourceSchema schema = new SourceSchema(source);
       // The uids are those of the job before decoding moved into the source: its offsets carry over.
       SingleOutputStreamOperator<Row> rows = env
-          .fromSource(kafkaSource(plan, source, schema), SourceWatermarks.of(schema), "source " + source.name())
+          .fromSource(kafkaSource(plan, source, schema), SourceWatermarks.of(schema),
+              JobMetrics.sourceOperatorName(source.name()))
           .uid("source-" + source.name())
           .process(new DeadLetterSplit(source.name(), plan.deadLetterTopic() != null),
               ExternalTypeInfo.of(schema.rowType()))

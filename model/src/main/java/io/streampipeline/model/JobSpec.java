@@ -17,6 +17,8 @@ import java.util.Map;
     fieldPath = ".parallelism")
 public class JobSpec {
 
+  public static final long DEFAULT_CAUGHT_UP_BACKLOG = 1000;
+
   @Min(1)
   @Max(1024)
   @Default("1")
@@ -70,6 +72,12 @@ public class JobSpec {
   @JsonPropertyDescription("Where checkpoints, savepoints and HA data live; replaces the operator's default"
       + " (the Helm chart's job.stateStorage) as a whole.")
   private StateStorageSpec stateStorage;
+
+  @Min(1)
+  @Default("1000")
+  @JsonPropertyDescription("The CaughtUp condition is True while every source's backlog (records in its Kafka"
+      + " partitions the job has not read yet) is below this many records.")
+  private Long caughtUpBacklog = DEFAULT_CAUGHT_UP_BACKLOG;
 
   @JsonPropertyDescription("Extra Flink configuration; keys the operator sets from this spec cannot be overridden.")
   private Map<String, String> flinkConfiguration = new LinkedHashMap<>();
@@ -176,5 +184,13 @@ public class JobSpec {
 
   public void setFlinkConfiguration(Map<String, String> flinkConfiguration) {
     this.flinkConfiguration = flinkConfiguration;
+  }
+
+  public Long getCaughtUpBacklog() {
+    return caughtUpBacklog;
+  }
+
+  public void setCaughtUpBacklog(Long caughtUpBacklog) {
+    this.caughtUpBacklog = caughtUpBacklog;
   }
 }

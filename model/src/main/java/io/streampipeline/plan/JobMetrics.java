@@ -10,6 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * The job's metrics as one pipeline's numbers, by stable names, and how to read them from the Flink REST API
@@ -23,12 +29,20 @@ import java.time.Duration;
  *       the one definition of the per-pipeline number. Any value above 0 means results are missing records:
  *       raise {@code eventTime.watermarkDelay}, or fix the producer that is late.
  *   <li>{@value #DEAD_LETTERED_RECORDS}: records sent to the dead-letter topic (the job's own counter).
+ *   <li>{@value #PENDING_RECORDS} per source: records in the source's Kafka partitions that the job has not read
+ *       yet (Flink's standard source metric; the Kafka source sums its consumer's {@code records-lag} over the
+ *       partitions each subtask reads). It is the job's own view of its backlog: committed group offsets lag a
+ *       checkpoint behind. A source registers it only after its first fetch that returned records.
  * </ul>
  */
 public final class JobMetrics {
 
   public static final String LATE_RECORDS_DROPPED = "lateRecordsDropped";
   public static final String DEAD_LETTERED_RECORDS = "deadLetteredRecords";
+  public static final String PENDING_RECORDS = "pendingRecords";
+
+  /** Flink truncates operator names in metric identifiers to this length (TaskMetricGroup). */
+  private static final int FLINK_OPERATOR_NAME_MAX_LENGTH = 80;
 
   /** Flink's counter of late records dropped, on every operator that drops them. */
   static final String FLINK_LATE_RECORDS_DROPPED = "numLateRecordsDropped";
@@ -56,24 +70,66 @@ public final class JobMetrics {
   }
 
   /**
+   * The name the job gives the Kafka source operator of the source {@code source}; the job uses it, and
+   * {@link #pendingRecords} finds the source's metrics by it.
+   */
+  public static String sourceOperatorName(String source) {
+    return "source " + source;
+  }
+
+  /**
+   * The {@value #PENDING_RECORDS} of each of {@code sources} (by name) in the running job {@code jobId}, summed
+   * over its subtasks. A source without a reading yet (no fetch returned records so far, or Flink has not fetched
+   * the metric yet) is absent from the map.
+   */
+  public Map<String, Long> pendingRecords(String jobId, List<String> sources) throws IOException, InterruptedException {
+    Map<String, String> sourceByMetric = new HashMap<>();
+    for (String source : sources) {
+      sourceByMetric.put(metricIdOfSourceOperator(source) + "." + PENDING_RECORDS, source);
+    }
+    Map<String, Long> pending = new TreeMap<>();
+    forEachSum(jobId, sourceByMetric::containsKey, (id, sum) -> pending.merge(sourceByMetric.get(id), sum, Long::sum));
+    return pending;
+  }
+
+  /**
+   * How Flink names a source operator in metric identifiers: {@code "Source: "} and the name given to
+   * {@code fromSource} (SourceTransformationTranslator), cut to 80 characters, with the characters the metric
+   * query service replaces ({@code ' '}, {@code ','}, {@code '.'}, {@code ':'}) as {@code '_'}.
+   */
+  static String metricIdOfSourceOperator(String source) {
+    String name = "Source: " + sourceOperatorName(source);
+    if (name.length() > FLINK_OPERATOR_NAME_MAX_LENGTH) {
+      name = name.substring(0, FLINK_OPERATOR_NAME_MAX_LENGTH);
+    }
+    return name.replaceAll("[ ,.:]", "_");
+  }
+
+  /**
    * The sum over every vertex, operator and subtask of the job of the metric {@code name}. A vertex lists an
    * operator's metric as {@code <operator>.<name>}; metrics Flink has not fetched yet count as 0 (the REST
    * API refreshes them every {@code metrics.fetcher.update-interval}, 10 s by default).
    */
   long sum(String jobId, String name) throws IOException, InterruptedException {
-    long total = 0;
+    long[] total = {0};
+    forEachSum(jobId, id -> id.equals(name) || id.endsWith("." + name), (id, sum) -> total[0] += sum);
+    return total[0];
+  }
+
+  /** Gives {@code action} each metric id of the job's vertices that {@code wanted} accepts, with its subtasks' sum. */
+  private void forEachSum(String jobId, Predicate<String> wanted, BiConsumer<String, Long> action)
+      throws IOException, InterruptedException {
     for (JsonNode vertex : get("jobs/" + jobId).path("vertices")) {
       String metrics = "jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
       for (JsonNode metric : get(metrics)) {
         String id = metric.path("id").asText();
-        if (id.equals(name) || id.endsWith("." + name)) {
+        if (wanted.test(id)) {
           for (JsonNode value : get(metrics + "?agg=sum&get=" + URLEncoder.encode(id, StandardCharsets.UTF_8))) {
-            total += (long) value.path("sum").asDouble();
+            action.accept(id, (long) value.path("sum").asDouble());
           }
         }
       }
     }
-    return total;
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {

@@ -47,7 +47,7 @@ class CrdConventionsTest {
   @Test
   void printerColumnsAreInTheConventionalOrderWithDescriptions() {
     assertThat(version.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("Phase", "Ready", "Topics", "Job", "Age", "Message");
+        .containsExactly("Phase", "Ready", "Topics", "Job", "Backlog", "Age", "Message");
     assertThat(version.getAdditionalPrinterColumns()).allSatisfy(c -> {
       assertThat(c.getDescription()).as("description of %s", c.getName()).isNotBlank();
       assertThat(c.getPriority()).as("priority of %s", c.getName()).isEqualTo(c.getName().equals("Message") ? 1 : 0);

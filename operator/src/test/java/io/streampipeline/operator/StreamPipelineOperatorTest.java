@@ -148,7 +148,7 @@ class StreamPipelineOperatorTest {
     });
     assertThat(ready.getStatus().getConditions()).extracting(Condition::getType, Condition::getStatus).containsExactly(
         tuple("TopicsReady", "True"), tuple("JobReady", "True"), tuple("Ready", "True"),
-        tuple("Reconciling", "False"), tuple("Stalled", "False"));
+        tuple("Reconciling", "False"), tuple("Stalled", "False"), tuple("CaughtUp", "False"));
     assertThat(ArgoCdHealth.of(ready))
         .isEqualTo(new ArgoCdHealth.Verdict("Healthy", "JobRunning: topics ready and the job runs the current spec"));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).extracting(Event::getReason).contains("JobRunning"));
@@ -156,7 +156,7 @@ class StreamPipelineOperatorTest {
 
   /** What {@code kubectl get sp} and {@code -o wide} print: the API server's Table for our printer columns. */
   @Test
-  void kubectlGetShowsPhaseReadyTopicsJobAgeAndTheMessageWhenWide() throws Exception {
+  void kubectlGetShowsPhaseReadyTopicsJobBacklogAgeAndTheMessageWhenWide() throws Exception {
     runningWordCount();
     var http = client.getHttpClient();
     var request = http.newHttpRequestBuilder()
@@ -171,12 +171,12 @@ class StreamPipelineOperatorTest {
       priorities.add(c.get("priority").asInt());
       assertThat(c.get("description").asText()).as("description of column %s", c.get("name")).isNotBlank();
     });
-    assertThat(columns).containsExactly("Name", "Phase", "Ready", "Topics", "Job", "Age", "Message");
-    assertThat(priorities).containsExactly(0, 0, 0, 0, 0, 0, 1);
+    assertThat(columns).containsExactly("Name", "Phase", "Ready", "Topics", "Job", "Backlog", "Age", "Message");
+    assertThat(priorities).containsExactly(0, 0, 0, 0, 0, 0, 0, 1);
     List<String> cells = new ArrayList<>();
     table.get("rows").get(0).get("cells").forEach(c -> cells.add(c.asText()));
     assertThat(cells.subList(0, 5)).containsExactly("wordcount", "Running", "True", "3/3", "RUNNING");
-    assertThat(cells.get(6)).isEqualTo("topics ready and the job runs the current spec");
+    assertThat(cells.get(7)).isEqualTo("topics ready and the job runs the current spec");
   }
 
   /** /metrics of the running operator, scraped over HTTP: JOSDK's reconcile counters and ours move. */

@@ -30,7 +30,7 @@ public final class CrdConventions {
 
   /** Kubernetes' documentation of metav1.Condition, shortened; fabric8's Condition class carries none. */
   private static final Map<String, String> CONDITION_FIELDS = Map.of(
-      "type", "TopicsReady, JobReady, Ready, Reconciling or Stalled.",
+      "type", "TopicsReady, JobReady, Ready, Reconciling, Stalled or CaughtUp.",
       "status", "True, False or Unknown.",
       "reason", "Why, as one CamelCase word for machines, such as JobRunning or InvalidSpec.",
       "message", "Why, for people.",

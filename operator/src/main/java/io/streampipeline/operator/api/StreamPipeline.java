@@ -31,6 +31,8 @@ import io.streampipeline.model.StreamPipelineSpec;
     getDescription = "Kafka topics ready out of all")
 @AdditionalPrinterColumn(name = "Job", jsonPath = ".status.job.state", type = Type.STRING,
     getDescription = "The Flink job's state")
+@AdditionalPrinterColumn(name = "Backlog", jsonPath = ".status.progress.backlog", type = Type.STRING,
+    getDescription = "Records the job has not read yet, for the source furthest behind (0, <1k, ... >=1M)")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE,
     getDescription = "Time since the pipeline was created")
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",

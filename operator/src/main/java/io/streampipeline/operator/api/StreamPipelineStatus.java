@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the operator observed: conditions {@code TopicsReady}, {@code JobReady}, {@code Ready} and kstatus'
- * {@code Reconciling} and {@code Stalled} (each with reason, message, lastTransitionTime and observedGeneration),
- * per-topic readiness, the job, and the error that holds the pipeline back.
+ * What the operator observed: conditions {@code TopicsReady}, {@code JobReady}, {@code Ready}, kstatus'
+ * {@code Reconciling} and {@code Stalled}, and {@code CaughtUp} (each with reason, message, lastTransitionTime and
+ * observedGeneration), per-topic readiness, the job, its progress, and the error that holds the pipeline back.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("What the operator observed; written only by the operator.")
@@ -25,7 +25,8 @@ public class StreamPipelineStatus {
       + " Running, Upgrading, Suspended or Failed.")
   private Phase phase;
   @JsonPropertyDescription("TopicsReady, JobReady and Ready; Reconciling while the operator works toward the spec,"
-      + " Stalled when it cannot progress without a change (kstatus conventions, read by Flux and Argo CD).")
+      + " Stalled when it cannot progress without a change (kstatus conventions, read by Flux and Argo CD); CaughtUp"
+      + " while every source's backlog is below spec.job.caughtUpBacklog.")
   private List<Condition> conditions = new ArrayList<>();
   @JsonPropertyDescription("Each Kafka topic of the pipeline and whether Strimzi reports it Ready.")
   private List<TopicStatus> topics = new ArrayList<>();
@@ -35,6 +36,9 @@ public class StreamPipelineStatus {
   private JobStatusSummary job;
   @JsonPropertyDescription("The error that holds the pipeline back, for people; absent when there is none.")
   private String error;
+  @JsonPropertyDescription("How far the running job is behind its sources, coarse (see CaughtUp); absent while the"
+      + " job is not running.")
+  private ProgressStatus progress;
 
   public Optional<Condition> condition(String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
@@ -96,16 +100,24 @@ public class StreamPipelineStatus {
     this.error = error;
   }
 
+  public ProgressStatus getProgress() {
+    return progress;
+  }
+
+  public void setProgress(ProgressStatus progress) {
+    this.progress = progress;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StreamPipelineStatus s && Objects.equals(observedGeneration, s.observedGeneration)
         && phase == s.phase && Objects.equals(conditions, s.conditions) && Objects.equals(topics, s.topics)
         && Objects.equals(topicsReady, s.topicsReady) && Objects.equals(job, s.job)
-        && Objects.equals(error, s.error);
+        && Objects.equals(error, s.error) && Objects.equals(progress, s.progress);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error);
+    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error, progress);
   }
 }

@@ -3,6 +3,8 @@ package io.streampipeline.operator.config;
 import io.streampipeline.model.PvcStorageSpec;
 import io.streampipeline.model.S3StorageSpec;
 import io.streampipeline.model.StateStorageSpec;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,15 @@ import java.util.Map;
  * @param watchNamespaces namespaces to watch; empty means all
  * @param leaseName name of the leader-election Lease ({@code STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME}); the
  *     chart sets it per release, so that two releases in one namespace never share a Lease
+ * @param flinkRestUrl where a pipeline's JobManager REST API is ({@code STREAMPIPELINE_FLINK_REST_URL}), with
+ *     {@code {namespace}} and {@code {deployment}} (the FlinkDeployment's name) replaced; by default the REST Service
+ *     the Flink operator creates per FlinkDeployment
+ * @param progressPollInterval how often each Running pipeline's progress (backlog, late records) is read from its
+ *     JobManager ({@code STREAMPIPELINE_PROGRESS_POLL_SECONDS}, 30 by default)
  */
 public record OperatorConfig(
     String jobImage, String flinkServiceAccount, StateStorageSpec stateStorage, List<String> watchNamespaces,
-    String leaseName) {
+    String leaseName, String flinkRestUrl, Duration progressPollInterval) {
 
   public static final String DEFAULT_LEASE_NAME = "streampipeline-operator";
 
@@ -27,6 +34,8 @@ public record OperatorConfig(
   /** The default state storage, as the Helm chart's: a claim of this name in the pipeline's namespace. */
   public static final String DEFAULT_STATE_URI = "file:///flink-data";
   public static final String DEFAULT_STATE_CLAIM = "flink-state";
+
+  public static final String DEFAULT_FLINK_REST_URL = "http://{deployment}-rest.{namespace}:8081";
 
   public static OperatorConfig defaults() {
     return fromEnvironment(Map.of());
@@ -47,7 +56,14 @@ public record OperatorConfig(
         env.getOrDefault("STREAMPIPELINE_FLINK_SERVICE_ACCOUNT", "flink"),
         stateStorage(env),
         Arrays.stream(namespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        env.getOrDefault("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME", DEFAULT_LEASE_NAME));
+        env.getOrDefault("STREAMPIPELINE_LEADER_ELECTION_LEASE_NAME", DEFAULT_LEASE_NAME),
+        env.getOrDefault("STREAMPIPELINE_FLINK_REST_URL", DEFAULT_FLINK_REST_URL),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("STREAMPIPELINE_PROGRESS_POLL_SECONDS", "30"))));
+  }
+
+  /** The REST API of the JobManager of the FlinkDeployment {@code deployment} in {@code namespace}. */
+  public URI flinkRestAddress(String namespace, String deployment) {
+    return URI.create(flinkRestUrl.replace("{namespace}", namespace).replace("{deployment}", deployment));
   }
 
   private static StateStorageSpec stateStorage(Map<String, String> env) {

@@ -21,6 +21,7 @@ import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.children.StateStorage;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.OperatorMetrics;
+import io.streampipeline.operator.progress.JobProgressPoller;
 import io.streampipeline.operator.status.EventRecorder;
 import io.streampipeline.operator.status.PipelineStatusComputer;
 import io.streampipeline.operator.status.Reasons;
@@ -56,6 +57,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final OperatorConfig config;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final JobProgressPoller progress;
   /** Every KafkaTopic in the watched namespaces, ours or not: foreign topics are found here without API calls. */
   private volatile InformerEventSource<KafkaTopic, StreamPipeline> allTopics;
 
@@ -67,6 +69,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
+    this.progress = new JobProgressPoller(config);
   }
 
   @Override
@@ -81,7 +84,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
             .withLabelSelector(ChildLabels.SELECTOR)
             .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
             .build(), context);
-    return List.of(allTopics, deploymentSource);
+    return List.of(allTopics, deploymentSource, progress.eventSource(context));
   }
 
   private static Set<ResourceID> pipelineOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
@@ -129,7 +132,9 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     if (topicsReady) {
       deployment = deployments.apply(pipeline, deployment);
     }
-    StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, deployment, clock.instant());
+    StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, deployment,
+        progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
+        clock.instant());
     boolean waitingOnUnwatched = topicStatuses.stream().anyMatch(t -> !t.isManaged() && !t.isReady())
         || status.getPhase() == Phase.Upgrading;
     return finish(pipeline, status, waitingOnUnwatched ? RECHECK : null);

@@ -21,6 +21,8 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
+  /** Every source's backlog is below the spec's threshold; see {@link CaughtUp}. Independent of Ready. */
+  public static final String CAUGHT_UP = "CaughtUp";
 
   /** Ready=False reasons that no retry can fix: the spec (or a person) has to change something. */
   static final Set<String> STALLED_REASONS = Set.of(Reasons.INVALID_SPEC, Reasons.JOB_FAILED, Reasons.FLINK_ERROR,

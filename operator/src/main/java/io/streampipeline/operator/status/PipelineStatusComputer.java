@@ -6,6 +6,7 @@ import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.StreamPipelineStatus;
 import io.streampipeline.operator.api.TopicStatus;
+import io.streampipeline.operator.progress.JobProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,18 +34,24 @@ public final class PipelineStatusComputer {
     StreamPipelineStatus status = carryOver(pipeline);
     status.setPhase(phase);
     status.setError(message);
+    // The job was not looked at: what was last seen of its progress still holds.
+    Condition caughtUp = previous.stream().filter(c -> Conditions.CAUGHT_UP.equals(c.getType())).findFirst()
+        .orElseGet(() -> CaughtUp.condition(previous, phase, null, 0, generation, now));
     status.setConditions(conditions(previous,
         Conditions.next(previous, Conditions.TOPICS_READY, false, reason, message, generation, now),
         Conditions.next(previous, Conditions.JOB_READY, false, reason, message, generation, now),
-        Conditions.next(previous, Conditions.READY, false, reason, message, generation, now), generation, now));
+        Conditions.next(previous, Conditions.READY, false, reason, message, generation, now), caughtUp,
+        generation, now));
     return status;
   }
 
   /**
    * @param deployment null when there is none yet
+   * @param progress the latest poll of the job's progress; null when there is none
+   * @param caughtUpBacklog the spec's threshold for CaughtUp
    */
   public static StreamPipelineStatus observed(StreamPipeline pipeline, List<TopicStatus> topics,
-      FlinkDeployment deployment, Instant now) {
+      FlinkDeployment deployment, JobProgress progress, long caughtUpBacklog, Instant now) {
     List<Condition> previous = previousConditions(pipeline);
     long generation = generation(pipeline);
     StreamPipelineStatus status = new StreamPipelineStatus();
@@ -78,16 +85,21 @@ public final class PipelineStatusComputer {
           topicsReady ? job.reason : Reasons.TOPICS_NOT_READY,
           topicsReady ? job.message : topicsMessage, generation, now);
     }
-    status.setConditions(conditions(previous, topicsCondition, jobCondition, readyCondition, generation, now));
-    status.setPhase(topicsReady || job.phase == Phase.Failed ? job.phase : Phase.CreatingTopics);
+    Phase phase = topicsReady || job.phase == Phase.Failed ? job.phase : Phase.CreatingTopics;
+    Condition caughtUp = CaughtUp.condition(previous, phase, progress, caughtUpBacklog, generation, now);
+    status.setConditions(conditions(previous, topicsCondition, jobCondition, readyCondition, caughtUp, generation,
+        now));
+    status.setPhase(phase);
+    status.setProgress(CaughtUp.progress(phase, progress));
     status.setError(job.error);
     return status;
   }
 
   private static List<Condition> conditions(List<Condition> previous, Condition topics, Condition job, Condition ready,
-      long generation, Instant now) {
+      Condition caughtUp, long generation, Instant now) {
     List<Condition> all = new ArrayList<>(List.of(topics, job, ready));
     all.addAll(Conditions.kstatus(previous, ready, generation, now));
+    all.add(caughtUp);
     return List.copyOf(all);
   }
 
@@ -157,6 +169,7 @@ public final class PipelineStatusComputer {
       status.setTopics(new ArrayList<>(pipeline.getStatus().getTopics()));
       status.setTopicsReady(pipeline.getStatus().getTopicsReady());
       status.setJob(pipeline.getStatus().getJob());
+      status.setProgress(pipeline.getStatus().getProgress());
     }
     return status;
   }

@@ -19,6 +19,11 @@ public final class Reasons {
   public static final String FLINK_ERROR = "FlinkDeploymentError";
   public static final String SUSPENDED = "Suspended";
   public static final String SUSPENDING = "Suspending";
+  public static final String CAUGHT_UP = "CaughtUp";
+  public static final String BACKLOG_ABOVE_THRESHOLD = "BacklogAboveThreshold";
+  public static final String BACKLOG_UNKNOWN = "BacklogUnknown";
+  public static final String JOB_NOT_RUNNING = "JobNotRunning";
+  public static final String LATE_RECORDS_DROPPED = "LateRecordsDropped";
 
   private Reasons() {}
 }

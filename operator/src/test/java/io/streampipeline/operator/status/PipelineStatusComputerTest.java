@@ -39,7 +39,7 @@ class PipelineStatusComputerTest {
   /** What the computer is given: the pipeline (with its previous status) and the topics and FlinkDeployment seen. */
   private record Observation(StreamPipeline pipeline, List<TopicStatus> topics, FlinkDeployment deployment) {
     StreamPipelineStatus compute(Instant now) {
-      return PipelineStatusComputer.observed(pipeline, topics, deployment, now);
+      return PipelineStatusComputer.observed(pipeline, topics, deployment, null, 1000, now);
     }
   }
 
@@ -121,7 +121,7 @@ class PipelineStatusComputerTest {
     assertThat(status.getPhase()).isEqualTo(expected.phase());
     assertThat(status.getObservedGeneration()).isEqualTo(GENERATION);
     assertThat(status.getConditions()).extracting(Condition::getType).containsExactly(Conditions.TOPICS_READY,
-        Conditions.JOB_READY, Conditions.READY, Conditions.RECONCILING, Conditions.STALLED);
+        Conditions.JOB_READY, Conditions.READY, Conditions.RECONCILING, Conditions.STALLED, Conditions.CAUGHT_UP);
     assertThat(status.getConditions()).allSatisfy(c -> {
       assertThat(c.getObservedGeneration()).as("%s observedGeneration", c.getType()).isEqualTo(GENERATION);
       assertThat(c.getReason()).as("%s reason", c.getType()).matches("[A-Z][A-Za-z]+");
