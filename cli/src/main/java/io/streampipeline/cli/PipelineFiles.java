@@ -81,6 +81,14 @@ final class PipelineFiles {
     return contents.pipelines().get(0);
   }
 
+  /**
+   * What the API server refuses when {@code running} is updated to {@code next} (both read by this class): the
+   * CRD's transition rules, such as partitions that may not decrease.
+   */
+  static List<Problem> refusedAsUpdate(StreamPipeline running, StreamPipeline next) {
+    return ADMISSION.admit(YAML.valueToTree(next), YAML.valueToTree(running)).problems();
+  }
+
   /** The YAML files under each path, recursively for directories, in a stable order. */
   static List<Path> yamlFiles(List<Path> paths) {
     List<Path> files = new ArrayList<>();

@@ -44,8 +44,9 @@ final class ValidateCommand implements Callable<Integer> {
   private List<Path> paths;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (default) or json: {version, valid, exitCode, results: [{file, name, valid, "
-          + "problems: [{field, message}]}]}; a result without name is the file's own problem.")
+      description = {"text (default) or json: {version, valid, exitCode, results: [{file, name, valid, "
+          + "problems: [{field, message}], upgrade}]}; a result without name is the file's own problem;",
+          "upgrade: the upgrade lines, with --upgrade-from."})
   private Output output;
 
   @Option(names = "--upgrade-from", paramLabel = "FILE_OR_DIR|git:REV",
@@ -87,9 +88,11 @@ final class ValidateCommand implements Callable<Integer> {
         results.add(new Result(file.toString(), document.name(), document.pipeline(), problems, null, false));
       }
     }
-    ExitCode code = results.stream().allMatch(r -> r.problems().isEmpty()) ? ExitCode.OK : ExitCode.INVALID;
     if (upgradeFrom != null) {
       checkUpgrades(results);
+    }
+    ExitCode code = results.stream().allMatch(r -> r.problems().isEmpty()) ? ExitCode.OK : ExitCode.INVALID;
+    if (upgradeFrom != null) {
       if (results.stream().anyMatch(Result::upgradeLosesState)) {
         code = ExitCode.worst(code, ExitCode.UPGRADE_LOSES_STATE);
       }
@@ -155,8 +158,15 @@ final class ValidateCommand implements Callable<Integer> {
     for (int i = 0; i < results.size(); i++) {
       Result result = results.get(i);
       if (result.pipeline() != null && result.problems().isEmpty()) {
-        valid.add(i);
         UpgradeBaseline.Running running = baseline.runningVersionOf(result.pipeline());
+        // The CRD's transition rules (oldSelf): an update the API server would refuse is an invalid pipeline.
+        List<Problem> refused = running == null ? List.of()
+            : PipelineFiles.refusedAsUpdate(running.pipeline(), result.pipeline());
+        if (!refused.isEmpty()) {
+          results.set(i, new Result(result.file(), result.name(), result.pipeline(), refused, null, false));
+          continue;
+        }
+        valid.add(i);
         slots = Math.max(slots, Math.max(result.pipeline().getSpec().getJob().getParallelism(),
             running == null ? 1 : running.pipeline().getSpec().getJob().getParallelism()));
       }

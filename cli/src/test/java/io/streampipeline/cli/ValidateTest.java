@@ -153,6 +153,25 @@ class ValidateTest {
   }
 
   @Test
+  void anUpdateTheTransitionRulesRefuseIsInvalid() throws IOException {
+    String wordcount = Files.readString(example("wordcount", "pipeline.yaml"));
+    Path running = repo.resolve("running/p.yaml");
+    Path next = repo.resolve("next/p.yaml");
+    Files.createDirectories(running.getParent());
+    Files.createDirectories(next.getParent());
+    Files.writeString(running, wordcount);
+    Files.writeString(next, wordcount.replace("partitions: 3\n      format: raw", "partitions: 2\n      format: raw"));
+
+    Cli.Result alone = Cli.run("validate", "-f", next);
+    Cli.Result update = Cli.run("validate", "-f", next, "--upgrade-from", running, "--no-dry-run");
+
+    assertThat(alone.exitCode()).as("%s", alone).isZero();
+    assertThat(update.exitCode()).as("%s", update).isEqualTo(ExitCode.INVALID.code());
+    assertThat(update.outLines()).as("%s", update).containsExactly(next + ": spec.sources: Forbidden: "
+        + "spec.sources[].partitions cannot decrease (Kafka cannot remove partitions)");
+  }
+
+  @Test
   void aMissingFileIsOneLineOnStderr() {
     Cli.Result result = Cli.run("validate", "-f", repo.resolve("nope.yaml"));
 
