@@ -1,6 +1,7 @@
 package io.streampipeline.e2e.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.operator.StreamPipelineOperator;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.api.SourceBacklog;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
@@ -119,7 +121,10 @@ class WordCountPipelineEndToEndTest {
     flinkOperator = new FlinkOperatorStandIn(client, namespace, flink,
         Path.of(System.getProperty("streampipeline.job.jar", "../job/target/streampipeline-job.jar")),
         work.resolve("flink-state")).start();
-    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    // The MiniCluster is every FlinkDeployment's JobManager; its REST API serves the job's metrics.
+    operator = StreamPipelineOperator.start(client, OperatorConfig.fromEnvironment(Map.of(
+        "STREAMPIPELINE_FLINK_REST_URL", flink.getRestAddress().get().toString(),
+        "STREAMPIPELINE_PROGRESS_POLL_SECONDS", "2")), Optional.empty());
     kubectl = new Kubectl(kube.kubeconfigFile());
     topics = new Topics(kafka.bootstrapServers());
   }
@@ -149,6 +154,11 @@ class WordCountPipelineEndToEndTest {
 
     feed(batch(0, 150), EVERY_WORD);
     assertSinkHoldsExpectedCounts();
+    // Every line read: the Kafka source's pendingRecords, read through Flink's REST API, is 0.
+    kubectl.run("wait", "-n", namespace, "--for=condition=CaughtUp", "sp/" + PIPELINE, "--timeout=180s");
+    assertThat(pipeline().getStatus().getProgress().getSources())
+        .extracting(SourceBacklog::getSource, SourceBacklog::getBacklog).containsExactly(tuple("lines", "0"));
+    assertThat(kubectl.run("get", "-n", namespace, "sp/" + PIPELINE)).contains("BACKLOG");
   }
 
   /**
