@@ -1,6 +1,7 @@
 package io.streampipeline.cli;
 
 import io.streampipeline.job.LocalPipeline;
+import io.streampipeline.job.QueryState;
 import io.streampipeline.operator.children.PipelineChildren;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.plan.InvalidPlanException;
@@ -20,14 +21,27 @@ final class PipelineCheck {
 
   /** The problems of {@code pipeline}, fields named from the resource's root ({@code spec.transform.sql}). */
   static List<Problem> problems(StreamPipeline pipeline) {
+    return check(pipeline).problems();
+  }
+
+  /**
+   * The problems of {@code pipeline}, and what is worth a warning in a pipeline without problems (such as
+   * state that grows without bound), fields named from the resource's root.
+   */
+  static Outcome check(StreamPipeline pipeline) {
     try {
       PipelinePlan plan = PipelineChildren.plan(pipeline);
-      LocalPipeline.jobGraph(plan, 1);
-      return List.of();
+      LocalPipeline.Built built = LocalPipeline.build(plan, 1);
+      built.streamGraph().getJobGraph();
+      QueryState state = built.state();
+      return new Outcome(List.of(), state.warnings(plan).stream().map(PipelineCheck::fromSpecRoot).toList());
     } catch (InvalidPlanException e) {
-      return e.problems().stream().map(PipelineCheck::fromSpecRoot).toList();
+      return new Outcome(e.problems().stream().map(PipelineCheck::fromSpecRoot).toList(), List.of());
     }
   }
+
+  /** What a check found: problems make a pipeline invalid, warnings do not. */
+  record Outcome(List<Problem> problems, List<Problem> warnings) {}
 
   /** The job names plan fields ({@code transform.sql}); in a resource they are under {@code spec}. */
   private static Problem fromSpecRoot(Problem problem) {

@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a pipeline on this machine: the bundled job in a local Flink MiniCluster, against a Kafka",
         "broker started in this process (with the pipeline's topics) or an existing cluster.",
-        "Input lines go to the first source's topic; sink records are printed as KEY<TAB>VALUE",
-        "(a deleted key as KEY<TAB>" + OutputTail.TOMBSTONE + "). Progress goes to stderr.",
+        "Input lines go to the first source's topic, round-robin over its partitions; sink records are printed",
+        "as KEY<TAB>VALUE (a deleted key as KEY<TAB>" + OutputTail.TOMBSTONE + "). Progress goes to stderr.",
         "Local runs checkpoint at least every second, so exactly-once output shows up quickly.",
         "Ctrl-C stops the job (with a savepoint when --savepoint-on-stop is given) and everything it started."})
 final class RunCommand implements Callable<Integer> {
@@ -216,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
     PipelinePlan p = plan.withBootstrapServers(servers);
     return new PipelinePlan(p.version(), p.pipeline(), p.bootstrapServers(), p.sources(), p.sql(), p.sink(),
         p.deadLetterTopic(), p.delivery(), Math.min(p.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS),
-        p.restartAttempts(), p.restartDelayMs(), p.consumerGroup(), p.transactionalIdPrefix());
+        p.restartAttempts(), p.restartDelayMs(), p.consumerGroup(), p.transactionalIdPrefix(), p.state());
   }
 
   private BufferedReader openInput() throws Exception {

@@ -75,12 +75,20 @@ public final class LocalPipeline implements AutoCloseable {
    * key serializers, from which Flink derives the operator IDs that savepoint state is stored under.
    */
   public static StreamGraph streamGraph(PipelinePlan plan, int parallelism) {
+    return build(plan, parallelism).streamGraph();
+  }
+
+  /** The plan's stream graph and the state its query keeps, configured and built as {@link PipelineJob#main} does. */
+  public static Built build(PipelinePlan plan, int parallelism) {
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
     env.setParallelism(parallelism);
     PipelineJob.configure(env, plan);
-    PipelineJob.build(env, plan);
-    return env.getStreamGraph(true);
+    QueryState state = PipelineJob.build(env, plan);
+    return new Built(env.getStreamGraph(true), state);
   }
+
+  /** A built job: its stream graph, and the state its query keeps. */
+  public record Built(StreamGraph streamGraph, QueryState state) {}
 
   public JobID jobId() {
     return jobId;

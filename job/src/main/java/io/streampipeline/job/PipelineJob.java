@@ -1,6 +1,7 @@
 package io.streampipeline.job;
 
 import io.streampipeline.model.DeliveryGuarantee;
+import io.streampipeline.model.StateBackend;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.JobMetrics;
 import io.streampipeline.plan.PipelinePlan;
@@ -14,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -27,6 +30,7 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.config.ExecutionConfigOptions;
 import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
@@ -109,18 +113,24 @@ public final class PipelineJob {
   }
 
   /**
-   * Builds the whole pipeline on {@code env}: sources, SQL, sink and dead letters. Nothing runs until the
-   * environment executes.
+   * Builds the whole pipeline on {@code env}: sources, SQL, sink and dead letters, with the plan's state TTL
+   * and state backend. Nothing runs until the environment executes.
+   *
+   * @return the state the query keeps, and what to warn about it
    *
    * @throws InvalidPlanException when the plan cannot run: invalid fields, SQL that does not validate
    *     ({@code transform.sql}), or a result the sink cannot write correctly ({@code sink.*})
    */
-  public static void build(StreamExecutionEnvironment env, PipelinePlan plan) {
+  public static QueryState build(StreamExecutionEnvironment env, PipelinePlan plan) {
     PlanValidator.requireValid(plan);
     KafkaSinks.transactionTimeoutMs(plan);
     StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
     // Windows over TIMESTAMP_LTZ event time are aligned in the session time zone: UTC, not the machine's.
     tableEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+    Long ttlMs = plan.stateOrDefault().ttlMs();
+    if (ttlMs != null) {
+      tableEnv.getConfig().set(ExecutionConfigOptions.IDLE_STATE_RETENTION, Duration.ofMillis(ttlMs));
+    }
     tableEnv.createTemporarySystemFunction(SplitWords.NAME, SplitWords.class);
 
     DataStream<DeadLetter> deadLetters = null;
@@ -154,8 +164,30 @@ public final class PipelineJob {
           .name("dead letters " + plan.deadLetterTopic())
           .uid("dead-letter-sink");
     }
-    LOG.info("Built pipeline {}: sources {}, sink {}, delivery {}", plan.pipeline(),
-        plan.sources().stream().map(SourcePlan::topic).toList(), plan.sink().topic(), plan.delivery());
+    QueryState state = QueryState.of(env);
+    StateBackend backend = stateBackend(env, plan, state);
+    state.warnings(plan).forEach(warning -> LOG.warn("Pipeline {}: {}", plan.pipeline(), warning));
+    LOG.info("Built pipeline {}: sources {}, sink {}, delivery {}, state backend {}", plan.pipeline(),
+        plan.sources().stream().map(SourcePlan::topic).toList(), plan.sink().topic(), plan.delivery(),
+        backend.flinkName());
+    return state;
+  }
+
+  /**
+   * Sets the job's state backend: the plan's, or RocksDB when the query keeps keyed state (state may outgrow
+   * memory; incremental checkpoints stay small) and the heap when it keeps none (only offsets and
+   * transactions, which RocksDB would only slow down).
+   */
+  private static StateBackend stateBackend(StreamExecutionEnvironment env, PipelinePlan plan, QueryState state) {
+    StateBackend backend = plan.stateOrDefault().backend();
+    if (backend == null) {
+      backend = state.keyedState() ? StateBackend.ROCKSDB : StateBackend.HASHMAP;
+    }
+    Configuration config = new Configuration();
+    config.set(StateBackendOptions.STATE_BACKEND, backend.flinkName());
+    config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackend.ROCKSDB);
+    env.configure(config, PipelineJob.class.getClassLoader());
+    return backend;
   }
 
   private static Table query(StreamTableEnvironment tableEnv, String sql) {

@@ -93,6 +93,7 @@ class UpgradeCompatibilityTest {
     SourcePlan source = new SourcePlan("events", topic, Format.JSON, List.of(column("user", "STRING", true),
         column("page", "STRING", true)), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", "localhost:9092", List.of(source), sql,
-        new SinkPlan("out", Format.JSON, key), null, DeliveryGuarantee.AT_LEAST_ONCE, 1000, 0, 200, "group", "group");
+        new SinkPlan("out", Format.JSON, key), null, DeliveryGuarantee.AT_LEAST_ONCE, 1000, 0, 200, "group", "group",
+        null);
   }
 }

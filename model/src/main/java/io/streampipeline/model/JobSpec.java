@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +52,17 @@ public class JobSpec {
   @Default("10s")
   @JsonPropertyDescription("Delay between restarts.")
   private String restartDelay = "10s";
+
+  @JsonPropertyDescription("rocksdb (incremental checkpoints) or hashmap (heap). Default: rocksdb when the query keeps"
+      + " keyed state, hashmap otherwise. A change needs upgradeMode savepoint (savepoints are canonical).")
+  private StateBackend stateBackend;
+
+  @Pattern(Durations.PATTERN)
+  @Size(max = 16)
+  @JsonPropertyDescription("How long keyed state of GROUP BY, regular joins, deduplication and ranks is kept after its"
+      + " last update, such as 24h or 168h; unset: forever. Per input: the STATE_TTL hint. Turning it on or off"
+      + " breaks restoring from a savepoint; changing its value does not.")
+  private String stateTtl;
 
   @Default("savepoint")
   @JsonPropertyDescription("How state is carried across an upgrade: savepoint (default), last-state or stateless.")
@@ -128,6 +140,22 @@ public class JobSpec {
 
   public void setRestartDelay(String restartDelay) {
     this.restartDelay = restartDelay;
+  }
+
+  public StateBackend getStateBackend() {
+    return stateBackend;
+  }
+
+  public void setStateBackend(StateBackend stateBackend) {
+    this.stateBackend = stateBackend;
+  }
+
+  public String getStateTtl() {
+    return stateTtl;
+  }
+
+  public void setStateTtl(String stateTtl) {
+    this.stateTtl = stateTtl;
   }
 
   public UpgradeMode getUpgradeMode() {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param version plan format version
  * @param pipeline the pipeline's identity, {@code namespace/name}; names Kafka groups and transactions
  * @param deadLetterTopic null when the pipeline has no dead-letter topic
+ * @param state null as {@link StatePlan#DEFAULT}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelinePlan(
@@ -28,11 +29,17 @@ public record PipelinePlan(
     int restartAttempts,
     long restartDelayMs,
     String consumerGroup,
-    String transactionalIdPrefix) {
+    String transactionalIdPrefix,
+    StatePlan state) {
+
+  /** The plan's state settings, {@link StatePlan#DEFAULT} when it has none. */
+  public StatePlan stateOrDefault() {
+    return state == null ? StatePlan.DEFAULT : state;
+  }
 
   /** The same plan reading from and writing to another cluster; the CLI uses it for its local broker. */
   public PipelinePlan withBootstrapServers(String servers) {
     return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,
-        checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix);
+        checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state);
   }
 }

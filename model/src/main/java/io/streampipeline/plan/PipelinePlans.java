@@ -36,7 +36,9 @@ public final class PipelinePlans {
         job.getRestartAttempts(),
         Durations.parse("spec.job.restartDelay", job.getRestartDelay()).toMillis(),
         "streampipeline." + identity,
-        "streampipeline." + identity);
+        "streampipeline." + identity,
+        new StatePlan(job.getStateBackend(), job.getStateTtl() == null ? null
+            : Durations.parse("spec.job.stateTtl", job.getStateTtl()).toMillis()));
   }
 
   /** Strimzi's bootstrap Service for the cluster, unless the spec names servers. */

@@ -25,7 +25,7 @@ class PlanCodecTest {
                 StartingOffsets.of(StartingOffsets.Mode.COMMITTED), null)),
         "SELECT id FROM orders", new SinkPlan("orders-out", Format.JSON, List.of("id")), deadLetterTopic,
         DeliveryGuarantee.EXACTLY_ONCE, 10_000, 3, 5_000, "streampipeline.shop.orders",
-        "streampipeline.shop.orders");
+        "streampipeline.shop.orders", null);
   }
 
   @Test
