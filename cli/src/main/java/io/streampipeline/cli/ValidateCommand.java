@@ -45,8 +45,8 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = {"text (default) or json: {version, valid, exitCode, results: [{file, name, valid, "
-          + "problems: [{field, message}], upgrade}]}; a result without name is the file's own problem;",
-          "upgrade: the upgrade lines, with --upgrade-from."})
+          + "problems: [{field, message}], warnings: [{field, message}], upgrade}]}; a result without name is the"
+          + " file's own problem;", "upgrade: the upgrade lines, with --upgrade-from."})
   private Output output;
 
   @Option(names = "--upgrade-from", paramLabel = "FILE_OR_DIR|git:REV",
@@ -61,15 +61,16 @@ final class ValidateCommand implements Callable<Integer> {
   /**
    * One document's (or a file's own) outcome.
    *
+   * @param warnings what deserves attention in a valid pipeline (state that grows without bound)
    * @param upgrade what upgrading from the running version does to state, first line the verdict; null if
    *     not checked
    * @param upgradeLosesState whether that upgrade would drop or corrupt state
    */
   private record Result(String file, String name, StreamPipeline pipeline, List<Problem> problems,
-      List<String> upgrade, boolean upgradeLosesState) {
+      List<Problem> warnings, List<String> upgrade, boolean upgradeLosesState) {
 
     Result withUpgrade(List<String> lines, boolean losesState) {
-      return new Result(file, name, pipeline, problems, lines, losesState);
+      return new Result(file, name, pipeline, problems, warnings, lines, losesState);
     }
   }
 
@@ -80,12 +81,14 @@ final class ValidateCommand implements Callable<Integer> {
     for (Path file : PipelineFiles.yamlFiles(paths)) {
       PipelineFiles.Contents contents = PipelineFiles.read(file, paths.contains(file));
       if (!contents.problems().isEmpty()) {
-        results.add(new Result(file.toString(), null, null, contents.problems(), null, false));
+        results.add(new Result(file.toString(), null, null, contents.problems(), List.of(), null, false));
       }
       for (PipelineFiles.Document document : contents.documents()) {
-        List<Problem> problems = document.pipeline() == null ? document.problems()
-            : PipelineCheck.problems(document.pipeline());
-        results.add(new Result(file.toString(), document.name(), document.pipeline(), problems, null, false));
+        PipelineCheck.Outcome check = document.pipeline() == null
+            ? new PipelineCheck.Outcome(document.problems(), List.of())
+            : PipelineCheck.check(document.pipeline());
+        results.add(new Result(file.toString(), document.name(), document.pipeline(), check.problems(),
+            check.warnings(), null, false));
       }
     }
     if (upgradeFrom != null) {
@@ -113,6 +116,7 @@ final class ValidateCommand implements Callable<Integer> {
       boolean several = documentsPerFile.get(result.file()) > 1 && result.name() != null && !result.name().isEmpty();
       String where = result.file() + (several ? " (" + result.name() + ")" : "");
       result.problems().forEach(p -> out.println(where + ": " + p));
+      result.warnings().forEach(w -> out.println(where + ": warning: " + w));
       if (result.upgrade() != null) {
         result.upgrade().forEach(line -> out.println(where + ": upgrade: " + line));
       }
@@ -135,6 +139,8 @@ final class ValidateCommand implements Callable<Integer> {
       entry.put("valid", result.problems().isEmpty());
       entry.put("problems", result.problems().stream()
           .map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+      entry.put("warnings", result.warnings().stream()
+          .map(w -> Map.of("field", w.field(), "message", w.message())).toList());
       if (result.upgrade() != null) {
         entry.put("upgrade", result.upgrade());
       }
@@ -163,7 +169,7 @@ final class ValidateCommand implements Callable<Integer> {
         List<Problem> refused = running == null ? List.of()
             : PipelineFiles.refusedAsUpdate(running.pipeline(), result.pipeline());
         if (!refused.isEmpty()) {
-          results.set(i, new Result(result.file(), result.name(), result.pipeline(), refused, null, false));
+          results.set(i, new Result(result.file(), result.name(), result.pipeline(), refused, List.of(), null, false));
           continue;
         }
         valid.add(i);

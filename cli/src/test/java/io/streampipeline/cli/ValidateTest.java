@@ -28,6 +28,21 @@ class ValidateTest {
   }
 
   @Test
+  void stateThatGrowsWithEveryKeyAndNoTtlIsAWarningThatKeepsThePipelineValid() throws IOException {
+    Path file = repo.resolve("wordcount.yaml");
+    Files.writeString(file, Files.readString(example("wordcount", "pipeline.yaml"))
+        .replaceFirst("(?m)^    stateTtl: .*\n(^ {30,}#.*\n)*", ""));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.outLines()).as("%s", result).containsExactly(file + ": warning: spec.job.stateTtl: the query"
+        + " keeps state per key that nothing expires (GroupAggregate): it grows with every new key; set"
+        + " job.stateTtl, or STATE_TTL hints per input, unless the keys are a bounded set");
+    assertThat(result.err()).contains("1 pipeline(s) checked, all valid");
+  }
+
+  @Test
   void aDirectoryWithOneBadPipelineListsOnlyThatOne() throws IOException {
     String wordcount = Files.readString(example("wordcount", "pipeline.yaml"));
     Path good = repo.resolve("apps/good.yaml");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.Format;
+import io.streampipeline.model.StateBackend;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,16 @@ class PlanCodecTest {
     PipelinePlan full = plan("orders-dead", new StartingOffsets(StartingOffsets.Mode.TIMESTAMP, 1_700_000_000_000L),
         new EventTimePlan("at", 2_000, 60_000));
     assertThat(PlanCodec.decode(PlanCodec.encode(full))).isEqualTo(full);
+  }
+
+  @Test
+  void stateSettingsSurviveTheRoundTrip() {
+    PipelinePlan base = plan(null, StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
+    PipelinePlan withState = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(),
+        base.sources(), base.sql(), base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(),
+        base.restartAttempts(), base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(),
+        new StatePlan(StateBackend.HASHMAP, 3_600_000L));
+    assertThat(PlanCodec.decode(PlanCodec.encode(withState))).isEqualTo(withState);
   }
 
   @Test
