@@ -16,8 +16,7 @@ import org.apache.flink.types.Row;
  *
  * <p>A partition without any record for the idle timeout is marked idle and stops holding back the
  * watermark; when records arrive again it takes part again (its records may then be late, as any record
- * behind the watermark). Without idleness, one quiet partition, or a subtask with no partition, stalls every
- * window.
+ * behind the watermark). Without idleness, one quiet partition stalls every window.
  */
 final class SourceWatermarks {
 
