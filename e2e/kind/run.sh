@@ -124,7 +124,8 @@ phase_is() {
   kubectl -n "$NS" wait streampipeline/wordcount --for=jsonpath='{.status.phase}'="$1" --timeout="$TIMEOUT"
 }
 
-log "word-count pipeline"
+log "word-count pipeline, its state on the chart's default storage (the claim flink-state)"
+kubectl apply -f "$here/flink-state-pvc.yaml"
 kubectl -n "$NS" apply -f "$root/operator/src/test/resources/wordcount-pipeline.yaml"
 phase_is Running
 kubectl -n "$NS" get kafkatopics,flinkdeployments,streampipelines
