@@ -1,43 +1,38 @@
 package io.streampipeline.kafka.local;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.server.MetaProperties;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A real single-node Kafka cluster (one process acting as broker and KRaft controller) running inside this
- * JVM, with its log in a temporary directory that {@link #close()} deletes. Configured for one replica:
- * transactions, consumer groups and exactly-once work as on a real cluster.
+ * A real single-node Kafka cluster (one process acting as broker and KRaft controller), Kafka 4.1 as Strimzi
+ * 0.49 runs it, in a JVM process of its own (its classpath is not this JVM's, whose Flink connector needs an
+ * older client), with its log in a temporary directory that {@link #close()} deletes. Configured for one
+ * replica: transactions, consumer groups and exactly-once work as on a real cluster.
+ *
+ * <p>The process never outlives this JVM. It can be killed hard ({@link #kill()}, SIGKILL) and started
+ * again on the same ports and log directory ({@link #restart()}), to test what survives a broker crash.
  *
  * <pre>{@code
  * try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
@@ -53,19 +48,24 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
   private static final String HOST = "localhost";
+  /** A JVM start, formatting and KRaft election take seconds; a machine busy with parallel builds, many more. */
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   private final int port;
-  private final Path logDir;
-  private final KafkaRaftServer server;
+  private final Path workDir;
+  private final Path config;
+  private final String clusterId;
   private final Admin admin;
-  /** Stops the broker and deletes its log if the JVM exits (say, on Ctrl-C in the CLI) before close(). */
+  /** Kills the broker and deletes its directory if this JVM exits (say, on Ctrl-C in the CLI) before close(). */
   private final Thread shutdownHook;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private BrokerProcess process;
+  private boolean closed;
 
-  private LocalKafkaBroker(int port, Path logDir, KafkaRaftServer server) {
+  private LocalKafkaBroker(int port, Path workDir, Path config) {
     this.port = port;
-    this.logDir = logDir;
-    this.server = server;
+    this.workDir = workDir;
+    this.config = config;
+    this.clusterId = Uuid.randomUuid().toString();
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     this.shutdownHook = new Thread(this::stop, "local-kafka-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -88,29 +88,24 @@ public final class LocalKafkaBroker implements AutoCloseable {
     while (controllerPort == brokerPort) {
       controllerPort = freePort();
     }
-    Path logDir;
+    Path workDir;
     try {
-      logDir = Files.createTempDirectory("streampipeline-kafka-");
+      workDir = Files.createTempDirectory("streampipeline-kafka-");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the broker's log directory", e);
+      throw new UncheckedIOException("cannot create the broker's work directory", e);
     }
-    KafkaRaftServer server = null;
+    LocalKafkaBroker broker;
     try {
-      KafkaConfig config = KafkaConfig.fromProps(config(brokerPort, controllerPort, logDir));
-      format(logDir, config);
-      server = new KafkaRaftServer(config, Time.SYSTEM, Option.apply("local-kafka"));
-      server.startup();
-      LocalKafkaBroker broker = new LocalKafkaBroker(brokerPort, logDir, server);
-      broker.awaitReady();
-      LOG.info("Kafka broker started at {} (log dir {})", broker.bootstrapServers(), logDir);
-      return broker;
+      Path config = workDir.resolve("server.properties");
+      writeConfig(config, config(brokerPort, controllerPort, workDir.resolve("log")));
+      broker = new LocalKafkaBroker(brokerPort, workDir, config);
     } catch (RuntimeException e) {
-      if (server != null) {
-        shutdown(server);
-      }
-      deleteRecursively(logDir);
+      deleteRecursively(workDir);
       throw e;
     }
+    broker.launch();
+    LOG.info("Kafka broker started at {} (pid {}, directory {})", broker.bootstrapServers(), broker.pid(), workDir);
+    return broker;
   }
 
   /** The address clients connect to, {@code localhost:<port>}. */
@@ -120,11 +115,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   /** The broker's temporary log directory, deleted by {@link #close()}. */
   public Path logDir() {
-    return logDir;
+    return workDir.resolve("log");
   }
 
   public int port() {
     return port;
+  }
+
+  /** The broker process's id, which changes on {@link #restart()}. */
+  public synchronized long pid() {
+    return process.pid();
   }
 
   /** Creates a topic with one replica; an existing topic of that name is left as it is. */
@@ -144,9 +144,29 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** An admin client of this broker, owned by it: do not close it. */
+  /** An admin client of this broker, owned by it: do not close it. It reconnects after a {@link #restart()}. */
   public Admin admin() {
     return admin;
+  }
+
+  /**
+   * Kills the broker process with SIGKILL, as a crash or the kernel's OOM killer would: nothing is flushed or
+   * shut down in order. The log directory stays for {@link #restart()}.
+   */
+  public synchronized void kill() {
+    requireOpen();
+    process.kill();
+    LOG.info("Kafka broker at {} killed (pid {})", bootstrapServers(), process.pid());
+  }
+
+  /** Starts the broker again, after {@link #kill()}, on the same ports and log directory, and waits until it serves. */
+  public synchronized void restart() {
+    requireOpen();
+    if (process.isAlive()) {
+      throw new IllegalStateException("the Kafka broker at " + bootstrapServers() + " is running: kill() it first");
+    }
+    launch();
+    LOG.info("Kafka broker at {} restarted (pid {})", bootstrapServers(), process.pid());
   }
 
   @Override
@@ -159,22 +179,52 @@ public final class LocalKafkaBroker implements AutoCloseable {
     stop();
   }
 
-  private void stop() {
-    if (!closed.compareAndSet(false, true)) {
+  /** Kills rather than shuts down: the log is deleted right after, so an orderly shutdown would only cost time. */
+  private synchronized void stop() {
+    if (closed) {
       return;
     }
-    admin.close();
-    shutdown(server);
-    deleteRecursively(logDir);
+    closed = true;
+    admin.close(Duration.ofSeconds(5));
+    if (process != null) {
+      process.kill();
+    }
+    deleteRecursively(workDir);
     LOG.info("Kafka broker at {} stopped", bootstrapServers());
   }
 
-  private void awaitReady() {
-    try {
-      admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException("Kafka broker did not become ready at " + bootstrapServers(), e);
+  private synchronized void launch() {
+    process = BrokerProcess.launch(config, clusterId, workDir.resolve("broker.log"));
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        IllegalStateException failure = new IllegalStateException("the Kafka broker process exited while starting; "
+            + "its last output:\n" + process.outputTail(30));
+        close();
+        throw failure;
+      }
+      try {
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get();
+        return;
+      } catch (ExecutionException notYet) {
+        if (System.nanoTime() > deadline) {
+          IllegalStateException failure = new IllegalStateException("the Kafka broker did not become ready at "
+              + bootstrapServers() + " within " + READY_TIMEOUT.toSeconds() + " s; its last output:\n"
+              + process.outputTail(30), notYet.getCause());
+          close();
+          throw failure;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+      }
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the Kafka broker at " + bootstrapServers() + " is closed");
     }
   }
 
@@ -199,21 +249,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
     props.put("transaction.max.timeout.ms", Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
-    // Small segments and no fsync: a local broker favours quick start and quick cleanup over durability.
+    // No fsync: a local broker favours speed over durability (a killed process's writes are still in the page cache).
     props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     props.put("log.segment.bytes", Integer.toString(256 * 1024 * 1024));
     return props;
   }
 
-  /** What {@code kafka-storage.sh format} does: writes meta.properties and the bootstrap metadata. */
-  private static void format(Path logDir, KafkaConfig config) {
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int rc = StorageTool.formatCommand(new PrintStream(output, true, StandardCharsets.UTF_8),
-        CollectionConverters.asScala(List.of(logDir.toString())).toList(),
-        MetaProperties.apply(Uuid.randomUuid().toString(), config.nodeId()),
-        MetadataVersion.latest(), false);
-    if (rc != 0) {
-      throw new IllegalStateException("cannot format " + logDir + ": " + output.toString(StandardCharsets.UTF_8));
+  private static void writeConfig(Path file, Properties props) {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      props.store(out, "local-kafka single-node broker");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 
@@ -231,15 +277,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
       return port;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start Kafka: port " + port + " is already in use", e);
-    }
-  }
-
-  private static void shutdown(KafkaRaftServer server) {
-    try {
-      server.shutdown();
-      server.awaitShutdown();
-    } catch (RuntimeException e) {
-      LOG.warn("Kafka broker did not shut down cleanly", e);
     }
   }
 
