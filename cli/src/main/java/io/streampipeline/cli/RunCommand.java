@@ -176,6 +176,10 @@ final class RunCommand implements Callable<Integer> {
       if (status.isGloballyTerminalState()) {
         throw new CliException("the job " + status.name().toLowerCase() + ": " + failureOf(job.awaitResult()));
       }
+      if (tail.failure() != null) {
+        // The reader has stopped: waiting for it to reach the end of the output would wait for ever.
+        throw new CliException("cannot read the output: " + Errors.oneLine(tail.failure()), tail.failure());
+      }
       if (fed != null && fed.isDone()) {
         try {
           fed.get();
