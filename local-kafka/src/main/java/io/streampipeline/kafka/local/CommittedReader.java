@@ -33,7 +33,12 @@ public final class CommittedReader {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        List<org.apache.kafka.common.PartitionInfo> found = consumer.partitionsFor(topic);
+        if (found.isEmpty()) {
+          // Else the reader would read nothing of it, silently (or fail on its first poll if it is the only topic).
+          throw new IllegalStateException("cannot read topic " + topic + ": the broker does not know it");
+        }
+        found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(partitions);
       if (fromBeginning) {

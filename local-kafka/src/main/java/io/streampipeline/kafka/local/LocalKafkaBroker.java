@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,15 +128,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return process.pid();
   }
 
-  /** Creates a topic with one replica; an existing topic of that name is left as it is. */
+  /**
+   * Creates a topic with one replica; an existing topic of that name is left as it is. Returns once the broker
+   * serves the topic's metadata: the controller acknowledges a creation before the broker has applied it, and a
+   * client asking in between (say, for the partitions to assign) would find no such topic.
+   */
   public void createTopic(String name, int partitions, Map<String, String> configs) {
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
     try {
-      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+      try {
+        admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+        }
       }
+      awaitMetadata(name);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
@@ -219,6 +227,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         close();
         throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
       }
+    }
+  }
+
+  private void awaitMetadata(String topic) throws InterruptedException, java.util.concurrent.TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " was created but the broker does not serve it: "
+              + e.getCause().getMessage(), e);
+        }
+      }
+      Thread.sleep(50);
     }
   }
 
