@@ -9,17 +9,24 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -31,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * 0.49 runs it, in a JVM process of its own (its classpath is not this JVM's, whose Flink connector needs an
  * older client), with its log in a temporary directory that {@link #close()} deletes. Configured for one
  * replica: transactions, consumer groups and exactly-once work as on a real cluster.
+ *
+ * <p>{@link #startSecured()} starts one as a production cluster is secured: besides PLAINTEXT, a TLS, a
+ * SASL_SSL SCRAM-SHA-512 and a mutual-TLS listener, certificates from a CA of its own
+ * ({@link #certificateAuthority()}), KRaft's {@code StandardAuthorizer} and no access without an ACL (even on
+ * PLAINTEXT); {@link #admin()} is then a super user, {@code User:CN=admin} over mutual TLS.
  *
  * <p>The process never outlives this JVM. It can be killed hard ({@link #kill()}, SIGKILL) and started
  * again on the same ports and log directory ({@link #restart()}), to test what survives a broker crash.
@@ -51,8 +63,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private static final String HOST = "localhost";
   /** A JVM start, formatting and KRaft election take seconds; a machine busy with parallel builds, many more. */
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  /** The fewest Kafka accepts for SCRAM-SHA-512. */
+  private static final int SCRAM_ITERATIONS = 4096;
 
-  private final int port;
+  /** A client listener: its name in the broker's configuration is the constant's name. */
+  public enum Listener {
+    PLAINTEXT("PLAINTEXT"),
+    /** TLS without client authentication: clients are {@code User:ANONYMOUS}. */
+    TLS("SSL"),
+    SCRAM_SHA_512("SASL_SSL"),
+    /** TLS with client certificates: a client is {@code User:<its certificate's subject>}, e.g. {@code User:CN=alice}. */
+    MTLS("SSL");
+
+    private final String protocol;
+
+    Listener(String protocol) {
+      this.protocol = protocol;
+    }
+
+    /** Its {@code security.protocol}. */
+    public String protocol() {
+      return protocol;
+    }
+  }
+
+  private final Map<Listener, Integer> ports;
+  /** Null for a plaintext broker without authorization. */
+  private final BrokerSecurity security;
   private final Path workDir;
   private final Path config;
   private final String clusterId;
@@ -62,12 +99,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private BrokerProcess process;
   private boolean closed;
 
-  private LocalKafkaBroker(int port, Path workDir, Path config) {
-    this.port = port;
+  private LocalKafkaBroker(Map<Listener, Integer> ports, BrokerSecurity security, Path workDir, Path config) {
+    this.ports = ports;
+    this.security = security;
     this.workDir = workDir;
     this.config = config;
     this.clusterId = Uuid.randomUuid().toString();
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    this.admin = Admin.create(superUserClientConfig());
     this.shutdownHook = new Thread(this::stop, "local-kafka-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -83,12 +121,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException when {@code port} is already in use
    */
   public static LocalKafkaBroker start(int port) {
-    int brokerPort = port == 0 ? freePort() : requireFree(port);
-    int controllerPort = freePort();
-    // Two look-ups of a free port can return the same one (the first socket is closed before the second opens).
-    while (controllerPort == brokerPort) {
-      controllerPort = freePort();
+    return start(port, false);
+  }
+
+  /** Starts a secured broker (see the class comment) on free ports. */
+  public static LocalKafkaBroker startSecured() {
+    return start(0, true);
+  }
+
+  private static LocalKafkaBroker start(int port, boolean secured) {
+    Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
+    ports.put(Listener.PLAINTEXT, port == 0 ? freePort() : requireFree(port));
+    if (secured) {
+      for (Listener listener : List.of(Listener.TLS, Listener.SCRAM_SHA_512, Listener.MTLS)) {
+        ports.put(listener, freePort(ports.values()));
+      }
     }
+    int controllerPort = freePort(ports.values());
     Path workDir;
     try {
       workDir = Files.createTempDirectory("streampipeline-kafka-");
@@ -98,8 +147,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
     LocalKafkaBroker broker;
     try {
       Path config = workDir.resolve("server.properties");
-      writeConfig(config, config(brokerPort, controllerPort, workDir.resolve("log")));
-      broker = new LocalKafkaBroker(brokerPort, workDir, config);
+      Properties props = config(ports, controllerPort, workDir.resolve("log"), secured);
+      BrokerSecurity security = null;
+      if (secured) {
+        security = BrokerSecurity.create(Files.createDirectory(workDir.resolve("tls")));
+        security.configure(props);
+      }
+      writeConfig(config, props);
+      broker = new LocalKafkaBroker(ports, security, workDir, config);
+    } catch (IOException e) {
+      deleteRecursively(workDir);
+      throw new UncheckedIOException("cannot prepare the broker's work directory", e);
     } catch (RuntimeException e) {
       deleteRecursively(workDir);
       throw e;
@@ -109,9 +167,64 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  /** The address clients connect to, {@code localhost:<port>}. */
+  /** The address of the PLAINTEXT listener, {@code localhost:<port>}. */
   public String bootstrapServers() {
+    return bootstrapServers(Listener.PLAINTEXT);
+  }
+
+  /** The address of {@code listener}. */
+  public String bootstrapServers(Listener listener) {
+    Integer port = ports.get(listener);
+    if (port == null) {
+      throw new IllegalStateException("this broker has no " + listener + " listener: start it with startSecured()");
+    }
     return HOST + ":" + port;
+  }
+
+  /**
+   * What a client of {@code listener} needs besides its credentials: {@code bootstrap.servers},
+   * {@code security.protocol}, trust in the broker's CA (TLS listeners), {@code sasl.mechanism} (SCRAM).
+   */
+  public Map<String, Object> clientConfig(Listener listener) {
+    Map<String, Object> config = security == null
+        ? new HashMap<>(Map.of("security.protocol", listener.protocol())) : security.clientConfig(listener);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(listener));
+    return config;
+  }
+
+  /** A client configuration with every right: the plaintext listener, or on a secured broker {@code User:CN=admin}. */
+  public Map<String, Object> superUserClientConfig() {
+    if (security == null) {
+      return clientConfig(Listener.PLAINTEXT);
+    }
+    Map<String, Object> config = security.adminConfig();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(Listener.MTLS));
+    return config;
+  }
+
+  /** The CA that signed a secured broker's certificate, to issue client certificates it trusts. */
+  public CertificateAuthority certificateAuthority() {
+    return requireSecured().ca();
+  }
+
+  /** A secured broker's CA certificate in PEM, as Strimzi's {@code <cluster>-cluster-ca-cert} Secret's {@code ca.crt}. */
+  public Path caCertificate() {
+    return requireSecured().caCertificate();
+  }
+
+  /** Creates or replaces a SCRAM-SHA-512 credential through the Admin API, as Strimzi's User Operator does. */
+  public void createScramUser(String user, String password) {
+    requireSecured();
+    try {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)))
+          .all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot create the SCRAM credential of " + user, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the SCRAM credential of " + user, e);
+    }
   }
 
   /** The broker's temporary log directory, deleted by {@link #close()}. */
@@ -119,8 +232,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return workDir.resolve("log");
   }
 
+  /** The PLAINTEXT listener's port. */
   public int port() {
-    return port;
+    return ports.get(Listener.PLAINTEXT);
   }
 
   /** The broker process's id, which changes on {@link #restart()}. */
@@ -246,22 +360,35 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
+  private BrokerSecurity requireSecured() {
+    if (security == null) {
+      throw new IllegalStateException("this broker is not secured: start it with startSecured()");
+    }
+    return security;
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the Kafka broker at " + bootstrapServers() + " is closed");
     }
   }
 
-  private static Properties config(int brokerPort, int controllerPort, Path logDir) {
+  private static Properties config(Map<Listener, Integer> ports, int controllerPort, Path logDir, boolean secured) {
+    String advertised = ports.entrySet().stream()
+        .map(e -> e.getKey() + "://" + HOST + ":" + e.getValue()).collect(Collectors.joining(","));
+    String protocols = ports.keySet().stream()
+        .map(listener -> listener + ":" + listener.protocol()).collect(Collectors.joining(","));
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("listeners", advertised + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put("advertised.listeners", advertised);
+    // Secured, the broker talks to its controller and to itself (transaction markers) over mutual TLS as
+    // User:CN=broker: over PLAINTEXT it would be User:ANONYMOUS, which would then need every right.
+    props.put("listener.security.protocol.map", protocols + ",CONTROLLER:" + (secured ? "SSL" : "PLAINTEXT"));
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("inter.broker.listener.name", (secured ? Listener.MTLS : Listener.PLAINTEXT).name());
     props.put("log.dirs", logDir.toString());
     props.put("num.partitions", "1");
     props.put("default.replication.factor", "1");
@@ -285,6 +412,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /** A free port other than {@code taken}: two look-ups can return the same port, closed in between. */
+  private static int freePort(Collection<Integer> taken) {
+    int port = freePort();
+    while (taken.contains(port)) {
+      port = freePort();
+    }
+    return port;
   }
 
   private static int freePort() {
