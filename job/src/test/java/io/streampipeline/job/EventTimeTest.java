@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.Format;
 import io.streampipeline.plan.EventTimePlan;
@@ -39,8 +38,6 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -65,26 +62,15 @@ class EventTimeTest {
       + " FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' MINUTE))"
       + " GROUP BY window_start, window_end, page";
 
-  private static LocalKafkaBroker broker;
-  private static Kafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = LocalKafkaBroker.start();
-    kafka = new Kafka(broker);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    broker.close();
-  }
+  @RegisterExtension
+  static final Kafka KAFKA = new Kafka();
 
   @Test
   void aPartitionAnHourBehindMakesNoRecordOfTheOthersLate(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String clicks = topic("clicks");
     String views = topic("views");
-    kafka.createTopics(3, clicks);
-    kafka.createTopics(1, views);
+    KAFKA.createTopics(3, clicks);
+    KAFKA.createTopics(1, views);
     List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
     Windows expected = new Windows(Duration.ofMinutes(10));
     for (int partition = 0; partition < 3; partition++) {
@@ -99,12 +85,12 @@ class EventTimeTest {
       // Moves this partition's watermark past every window above; its own window stays open.
       input.add(click(clicks, partition, "/flush", BASE.plusHours(3)));
     }
-    kafka.sendRecords(input);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
+    KAFKA.sendRecords(input);
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
         PAGE_VIEWS_PER_TEN_MINUTES, jsonSink(views), null, DeliveryGuarantee.AT_LEAST_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      assertThat(windows(kafka.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
+      assertThat(windows(KAFKA.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
           .isEqualTo(expected.counts());
     }
   }
@@ -114,8 +100,8 @@ class EventTimeTest {
       throws Exception {
     String clicks = topic("clicks");
     String views = topic("views");
-    kafka.createTopics(3, clicks);
-    kafka.createTopics(1, views);
+    KAFKA.createTopics(3, clicks);
+    KAFKA.createTopics(1, views);
     List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
     Windows expected = new Windows(Duration.ofMinutes(10));
     // Partition 2 has one record at the start, then nothing: without idleness no window would ever close.
@@ -128,8 +114,8 @@ class EventTimeTest {
         expected.add(ts, "/p" + i % 3);
       }
     }
-    kafka.sendRecords(input);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(clicksSource(clicks, 1_000)),
+    KAFKA.sendRecords(input);
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(clicksSource(clicks, 1_000)),
         PAGE_VIEWS_PER_TEN_MINUTES, jsonSink(views), null, DeliveryGuarantee.AT_LEAST_ONCE);
 
     // Partitions 0 and 1 stay busy, in a window that stays open: when every partition is idle, Flink holds
@@ -137,14 +123,14 @@ class EventTimeTest {
     ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
     traffic.scheduleWithFixedDelay(() -> {
       try {
-        kafka.sendRecords(List.of(click(clicks, 0, "/live", BASE.plusHours(2)),
+        KAFKA.sendRecords(List.of(click(clicks, 0, "/live", BASE.plusHours(2)),
             click(clicks, 1, "/live", BASE.plusHours(2))));
       } catch (RuntimeException e) {
         LOG.warn("Live traffic not sent this time", e); // the next round sends again
       }
     }, 0, 300, TimeUnit.MILLISECONDS);
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      assertThat(windows(kafka.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
+      assertThat(windows(KAFKA.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
           .isEqualTo(expected.counts());
     } finally {
       traffic.shutdownNow();
@@ -157,8 +143,8 @@ class EventTimeTest {
       throws Exception {
     String lines = topic("lines");
     String perMinute = topic("lines-per-minute");
-    kafka.createTopics(2, lines);
-    kafka.createTopics(1, perMinute);
+    KAFKA.createTopics(2, lines);
+    KAFKA.createTopics(1, perMinute);
     List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
     Windows expected = new Windows(Duration.ofMinutes(1));
     for (int partition = 0; partition < 2; partition++) {
@@ -171,18 +157,18 @@ class EventTimeTest {
       }
       input.add(new ProducerRecord<>(lines, partition, millis(BASE.plusHours(1)), null, Kafka.utf8("flush")));
     }
-    kafka.sendRecords(input);
+    KAFKA.sendRecords(input);
     SourcePlan source = new SourcePlan("lines", lines, Format.RAW,
         List.of(column(SourcePlan.RAW_COLUMN, "STRING", true)), StartingOffsets.of(StartingOffsets.Mode.EARLIEST),
         new EventTimePlan(null, 0, 60_000));
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source),
         "SELECT window_start, window_end, line AS page, COUNT(*) AS page_views"
             + " FROM TABLE(TUMBLE(TABLE lines, DESCRIPTOR(kafka_timestamp), INTERVAL '1' MINUTE))"
             + " GROUP BY window_start, window_end, line",
         jsonSink(perMinute), null, DeliveryGuarantee.AT_LEAST_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      assertThat(windows(kafka.read(perMinute, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
+      assertThat(windows(KAFKA.read(perMinute, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
           .isEqualTo(expected.counts());
     }
   }
@@ -193,7 +179,7 @@ class EventTimeTest {
     String clicks = topic("clicks");
     String views = topic("views");
     String dead = topic("clicks-dead");
-    kafka.createTopics(1, clicks, views, dead);
+    KAFKA.createTopics(1, clicks, views, dead);
     Windows expected = new Windows(Duration.ofMinutes(10));
     List<String> values = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -207,15 +193,15 @@ class EventTimeTest {
         "{\"page\": \"/garbage\", \"ts\": \"yesterday\"}", "field 'ts': expected an ISO-8601 timestamp");
     values.addAll(10, unreadable.keySet());
     values.add(clickJson("/flush", BASE.plusHours(2)).toString());
-    kafka.send(clicks, values);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
+    KAFKA.send(clicks, values);
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
         PAGE_VIEWS_PER_TEN_MINUTES, jsonSink(views), dead, DeliveryGuarantee.EXACTLY_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      assertThat(windows(kafka.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(1))))
+      assertThat(windows(KAFKA.read(views, r -> r.size() >= expected.size(), Duration.ofSeconds(1))))
           .isEqualTo(expected.counts());
       Map<String, String> errors = new TreeMap<>();
-      for (ConsumerRecord<byte[], byte[]> letter : kafka.read(dead, r -> r.size() >= unreadable.size(),
+      for (ConsumerRecord<byte[], byte[]> letter : KAFKA.read(dead, r -> r.size() >= unreadable.size(),
           Duration.ofSeconds(1))) {
         errors.put(Kafka.text(letter.value()), Kafka.header(letter, DeadLetterSerializer.ERROR_HEADER));
       }
@@ -229,7 +215,7 @@ class EventTimeTest {
       throws Exception {
     String clicks = topic("clicks");
     String perMinute = topic("views-per-minute");
-    kafka.createTopics(1, clicks, perMinute);
+    KAFKA.createTopics(1, clicks, perMinute);
     Windows expected = new Windows(Duration.ofMinutes(1));
     List<LocalDateTime> onTime = List.of(BASE.plusSeconds(5), BASE.plusSeconds(20), BASE.plusSeconds(70));
     onTime.forEach(ts -> expected.add(ts, "/page"));
@@ -238,22 +224,22 @@ class EventTimeTest {
     // The watermark goes to 10:04:59 (1 s delay): the windows up to 10:02 fire, 10:04-10:05 does not yet.
     first.add(click(clicks, 0, "/flush", BASE.plusMinutes(5)));
     expected.add(BASE.plusMinutes(5), "/flush");
-    kafka.sendRecords(first);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
+    KAFKA.sendRecords(first);
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(clicksSource(clicks, 60_000)),
         PAGE_VIEWS_PER_TEN_MINUTES.replace("INTERVAL '10' MINUTE", "INTERVAL '1' MINUTE"), jsonSink(perMinute), null,
         DeliveryGuarantee.AT_LEAST_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      kafka.readUntil(perMinute, r -> r.size() >= 2);
+      KAFKA.readUntil(perMinute, r -> r.size() >= 2);
       // Late: their windows (10:00, 10:01) have fired. Behind the watermark but on time: 10:04:30, whose
       // window has not fired; the query counts it, so it must not count as late.
-      kafka.sendRecords(List.of(click(clicks, 0, "/page", BASE.plusSeconds(30)),
+      KAFKA.sendRecords(List.of(click(clicks, 0, "/page", BASE.plusSeconds(30)),
           click(clicks, 0, "/page", BASE.plusSeconds(90)),
           click(clicks, 0, "/behind", BASE.plusSeconds(270)),
           click(clicks, 0, "/flush", BASE.plusMinutes(10))));
       expected.add(BASE.plusSeconds(270), "/behind");
 
-      assertThat(windows(kafka.read(perMinute, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
+      assertThat(windows(KAFKA.read(perMinute, r -> r.size() >= expected.size(), Duration.ofSeconds(2))))
           .isEqualTo(expected.counts());
       JobMetrics metrics = new JobMetrics(HttpClient.newHttpClient(), cluster.getRestAddress().get());
       await("lateRecordsDropped").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))

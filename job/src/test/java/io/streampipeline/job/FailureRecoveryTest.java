@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.SourcePlan;
@@ -26,9 +25,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A TaskManager dies while the job is writing; the job restarts from its last checkpoint on a new one. Each
@@ -39,19 +37,8 @@ class FailureRecoveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RECORDS = 4000;
 
-  private static LocalKafkaBroker broker;
-  private static Kafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = LocalKafkaBroker.start();
-    kafka = new Kafka(broker);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    broker.close();
-  }
+  @RegisterExtension
+  static final Kafka KAFKA = new Kafka();
 
   @Test
   void exactlyOnceWritesEveryRecordOnceAcrossATaskManagerFailure() throws Exception {
@@ -70,13 +57,13 @@ class FailureRecoveryTest {
   private Map<Long, Long> runThroughFailure(DeliveryGuarantee delivery) throws Exception {
     String in = topic("readings");
     String out = topic("readings-out");
-    kafka.createTopics(2, in, out);
+    KAFKA.createTopics(2, in, out);
     SourcePlan source = jsonSource("readings", in, List.of(column("id", "BIGINT", true),
         column("celsius", "DOUBLE", true)), null);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source),
         "SELECT id, celsius * 9 / 5 + 32 AS fahrenheit FROM readings", jsonSink(out), null, delivery);
 
-    kafka.send(in, readings(0, RECORDS / 2));
+    KAFKA.send(in, readings(0, RECORDS / 2));
     Configuration config = new Configuration();
     // Any free port: a fixed 8081 collides with another MiniCluster on the same machine.
     config.set(RestOptions.BIND_PORT, "0");
@@ -84,12 +71,12 @@ class FailureRecoveryTest {
         .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
       cluster.start();
       try (LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
-        kafka.readUntil(out, records -> records.size() >= 200);
+        KAFKA.readUntil(out, records -> records.size() >= 200);
         cluster.terminateTaskManager(0).get();
         cluster.startTaskManager();
-        kafka.send(in, readings(RECORDS / 2, RECORDS));
+        KAFKA.send(in, readings(RECORDS / 2, RECORDS));
 
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.read(out,
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.read(out,
             r -> r.stream().map(this::id).distinct().count() >= RECORDS, Duration.ofSeconds(3));
         assertThat(cluster.getExecutionGraph(run.jobId()).get().getStatusTimestamp(JobStatus.RESTARTING))
             .as("the job restarted").isPositive();

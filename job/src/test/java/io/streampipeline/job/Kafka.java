@@ -16,14 +16,30 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Writes test input to, and reads job output from, the local broker. */
-final class Kafka {
+/**
+ * A local broker for one test class (register as a static {@code @RegisterExtension} field; it starts before the
+ * class's tests and is closed after them), with helpers that write test input to it and read job output from it.
+ */
+final class Kafka implements BeforeAllCallback, AfterAllCallback {
 
-  private final LocalKafkaBroker broker;
+  private LocalKafkaBroker broker;
 
-  Kafka(LocalKafkaBroker broker) {
-    this.broker = broker;
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    broker = LocalKafkaBroker.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    broker.close();
+  }
+
+  LocalKafkaBroker broker() {
+    return broker;
   }
 
   String bootstrapServers() {

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.EventTimePlan;
 import io.streampipeline.plan.PipelinePlan;
@@ -46,8 +45,6 @@ import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,38 +64,27 @@ class PipelineJobTest {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  private static LocalKafkaBroker broker;
-  private static Kafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = LocalKafkaBroker.start();
-    kafka = new Kafka(broker);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    broker.close();
-  }
+  @RegisterExtension
+  static final Kafka KAFKA = new Kafka();
 
   @Test
   void wordCountKeepsTheLatestCountOfEveryWordUnderItsKey(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String lines = topic("lines");
     String counts = topic("counts");
-    kafka.createTopics(2, lines, counts);
+    KAFKA.createTopics(2, lines, counts);
     List<String> text = new ArrayList<>(List.of("The quick brown fox", "the lazy dog, the END!", "",
         "Fox & dog: 42 foxes -- 42", "Été été ÉTÉ", "  leading and trailing  "));
     for (int i = 0; i < 200; i++) {
       text.add("line " + (i % 7) + " of the fox");
     }
-    kafka.send(lines, text);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(rawSource("lines", lines)),
+    KAFKA.send(lines, text);
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(rawSource("lines", lines)),
         "SELECT word, COUNT(*) AS cnt FROM lines, LATERAL TABLE(SPLIT_WORDS(line)) AS T(word) GROUP BY word",
         jsonSink(counts, "word"), null, DeliveryGuarantee.EXACTLY_ONCE);
     Map<String, Long> expected = countWords(text);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
-      kafka.readUntil(counts, records -> latestCounts(records).equals(expected));
+      KAFKA.readUntil(counts, records -> latestCounts(records).equals(expected));
     }
   }
 
@@ -106,7 +92,7 @@ class PipelineJobTest {
   void jsonFilterAndProjectionWritesTypedJson(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String orders = topic("orders");
     String big = topic("big-orders");
-    kafka.createTopics(2, orders, big);
+    KAFKA.createTopics(2, orders, big);
     List<String> input = new ArrayList<>();
     List<JsonNode> expected = new ArrayList<>();
     LocalDateTime start = LocalDateTime.of(2024, 5, 1, 10, 0);
@@ -133,16 +119,16 @@ class PipelineJobTest {
         expected.add(out);
       }
     }
-    kafka.send(orders, input);
+    KAFKA.send(orders, input);
     SourcePlan source = jsonSource("orders", orders, List.of(column("id", "BIGINT", true),
         column("name", "STRING", false), column("amount", "DECIMAL(10, 2)", true), column("paid", "BOOLEAN", true),
         column("paid_at", "TIMESTAMP(3)", true)), null);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source),
         "SELECT id, UPPER(name) AS customer, amount * 2 AS doubled, paid_at FROM orders WHERE paid AND amount > 10",
         jsonSink(big), null, DeliveryGuarantee.EXACTLY_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
-      List<JsonNode> actual = values(kafka.read(big, r -> r.size() >= expected.size(), Duration.ofSeconds(2)));
+      List<JsonNode> actual = values(KAFKA.read(big, r -> r.size() >= expected.size(), Duration.ofSeconds(2)));
       assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
     }
   }
@@ -151,7 +137,7 @@ class PipelineJobTest {
   void eventTimeTumblingWindowCountsEachWindow(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String clicks = topic("clicks");
     String perWindow = topic("clicks-per-window");
-    kafka.createTopics(1, clicks, perWindow);
+    KAFKA.createTopics(1, clicks, perWindow);
     LocalDateTime base = LocalDateTime.of(2024, 1, 1, 0, 0);
     List<String> input = new ArrayList<>();
     Map<List<String>, Long> expected = new TreeMap<>(Comparator.LIST);
@@ -166,17 +152,17 @@ class PipelineJobTest {
     }
     // Moves the watermark past every window above; its own window stays open and is not expected.
     input.add(JSON.createObjectNode().put("person", "p0").put("ts", base.plusSeconds(300).toString()).toString());
-    kafka.send(clicks, input);
+    KAFKA.send(clicks, input);
     SourcePlan source = jsonSource("clicks", clicks, List.of(column("person", "STRING", true),
         column("ts", "TIMESTAMP(3)", true)), new EventTimePlan("ts", 1000, 0));
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source),
         "SELECT window_start, window_end, person, COUNT(*) AS cnt"
             + " FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))"
             + " GROUP BY window_start, window_end, person",
         jsonSink(perWindow), null, DeliveryGuarantee.AT_LEAST_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      List<JsonNode> rows = values(kafka.read(perWindow, r -> r.size() >= expected.size(), Duration.ofSeconds(2)));
+      List<JsonNode> rows = values(KAFKA.read(perWindow, r -> r.size() >= expected.size(), Duration.ofSeconds(2)));
       Map<List<String>, Long> actual = new TreeMap<>(Comparator.LIST);
       for (JsonNode row : rows) {
         Long previous = actual.put(List.of(row.get("window_start").asText(), row.get("window_end").asText(),
@@ -193,7 +179,7 @@ class PipelineJobTest {
     String in = topic("events");
     String out = topic("events-out");
     String dead = topic("events-dead");
-    kafka.createTopics(1, in, out, dead);
+    KAFKA.createTopics(1, in, out, dead);
     List<String> values = List.of(
         "{\"id\": 1, \"name\": \"one\"}",
         "this is not json",
@@ -213,20 +199,20 @@ class PipelineJobTest {
       headers.add("trace", Kafka.utf8("trace-" + i));
       records.add(new ProducerRecord<>(in, 0, Kafka.utf8("key-" + i), Kafka.utf8(values.get(i)), headers));
     }
-    kafka.sendRecords(records);
+    KAFKA.sendRecords(records);
     SourcePlan source = jsonSource("events", in, List.of(column("id", "BIGINT", true),
         column("name", "STRING", false)), null);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source), "SELECT id, name FROM events",
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source), "SELECT id, name FROM events",
         jsonSink(out), dead, DeliveryGuarantee.EXACTLY_ONCE);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      List<JsonNode> good = values(kafka.read(out, r -> r.size() >= 3, Duration.ofSeconds(1)));
+      List<JsonNode> good = values(KAFKA.read(out, r -> r.size() >= 3, Duration.ofSeconds(1)));
       assertThat(good).containsExactlyInAnyOrder(
           JSON.readTree("{\"id\": 1, \"name\": \"one\"}"),
           JSON.readTree("{\"id\": 2, \"name\": null}"),
           JSON.readTree("{\"id\": 4, \"name\": \"four\"}"));
 
-      List<ConsumerRecord<byte[], byte[]>> letters = kafka.read(dead, r -> r.size() >= errors.size(),
+      List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.read(dead, r -> r.size() >= errors.size(),
           Duration.ofSeconds(1));
       Map<Integer, String> actualErrors = new TreeMap<>();
       for (ConsumerRecord<byte[], byte[]> letter : letters) {
@@ -251,10 +237,10 @@ class PipelineJobTest {
   void unreadableRecordWithoutDeadLetterTopicFailsTheJob(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String in = topic("strict");
     String out = topic("strict-out");
-    kafka.createTopics(1, in, out);
-    kafka.send(in, List.of("{\"id\": 1}", "{\"id\": oops}"));
+    KAFKA.createTopics(1, in, out);
+    KAFKA.send(in, List.of("{\"id\": 1}", "{\"id\": oops}"));
     SourcePlan source = jsonSource("strict", in, List.of(column("id", "BIGINT", true)), null);
-    PipelinePlan base = plan(kafka.bootstrapServers(), List.of(source), "SELECT id FROM strict", jsonSink(out),
+    PipelinePlan base = plan(KAFKA.bootstrapServers(), List.of(source), "SELECT id FROM strict", jsonSink(out),
         null, DeliveryGuarantee.AT_LEAST_ONCE);
     PipelinePlan plan = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(),
         base.sql(), base.sink(), null, base.delivery(), base.checkpointIntervalMs(), 0, 0,
@@ -275,23 +261,23 @@ class PipelineJobTest {
       @TempDir Path savepoints) throws Exception {
     String in = topic("payments");
     String out = topic("payments-out");
-    kafka.createTopics(2, in, out);
+    KAFKA.createTopics(2, in, out);
     // Earliest, not committed offsets: a resumed job that ignored its savepoint would read everything again.
     SourcePlan source = new SourcePlan("payments", in, io.streampipeline.model.Format.JSON,
         List.of(column("id", "BIGINT", true), column("cents", "INT", true)),
         StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
-    PipelinePlan plan = plan(kafka.bootstrapServers(), List.of(source),
+    PipelinePlan plan = plan(KAFKA.bootstrapServers(), List.of(source),
         "SELECT id, cents / 100.0 AS euros FROM payments", jsonSink(out, "id"), null, DeliveryGuarantee.EXACTLY_ONCE);
 
-    kafka.send(in, payments(0, 500));
+    KAFKA.send(in, payments(0, 500));
     String savepoint;
     try (LocalPipeline first = LocalPipeline.start(cluster, plan, 2, null)) {
-      kafka.readUntil(out, r -> r.size() >= 500);
+      KAFKA.readUntil(out, r -> r.size() >= 500);
       savepoint = first.stopWithSavepoint(savepoints);
     }
-    kafka.send(in, payments(500, 1000));
+    KAFKA.send(in, payments(500, 1000));
     try (LocalPipeline resumed = LocalPipeline.start(cluster, plan, 2, savepoint)) {
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.read(out, r -> r.size() >= 1000, Duration.ofSeconds(3));
+      List<ConsumerRecord<byte[], byte[]>> records = KAFKA.read(out, r -> r.size() >= 1000, Duration.ofSeconds(3));
       List<Long> ids = values(records).stream().map(v -> v.get("id").asLong()).sorted().toList();
       assertThat(ids).isEqualTo(IntStream.range(0, 1000).mapToObj(Long::valueOf).toList());
       for (ConsumerRecord<byte[], byte[]> record : records) {

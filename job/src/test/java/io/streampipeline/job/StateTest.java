@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.StatePlan;
@@ -28,8 +27,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,43 +50,32 @@ class StateTest {
   private static final String WORD_COUNT =
       "SELECT word, COUNT(*) AS cnt FROM lines, LATERAL TABLE(SPLIT_WORDS(line)) AS T(word) GROUP BY word";
 
-  private static LocalKafkaBroker broker;
-  private static Kafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = LocalKafkaBroker.start();
-    kafka = new Kafka(broker);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    broker.close();
-  }
+  @RegisterExtension
+  static final Kafka KAFKA = new Kafka();
 
   @Test
   void wordCountOnRocksDbResumesFromASavepointWithItsCounts(@InjectMiniCluster MiniCluster cluster,
       @TempDir Path savepoints) throws Exception {
     String lines = topic("lines");
     String counts = topic("counts");
-    kafka.createTopics(2, lines, counts);
+    KAFKA.createTopics(2, lines, counts);
     PipelinePlan plan = plan(lines, counts, null);
     List<String> before = IntStream.range(0, 300).mapToObj(i -> "w" + i % 17 + " x" + i % 5).toList();
     List<String> after = IntStream.range(0, 200).mapToObj(i -> "w" + i % 13 + " y" + i % 3).toList();
 
-    kafka.send(lines, before);
+    KAFKA.send(lines, before);
     String savepoint;
     try (LocalPipeline first = LocalPipeline.start(cluster, plan, 2, null)) {
-      kafka.readUntil(counts, records -> latest(records).equals(wordCounts(before)));
+      KAFKA.readUntil(counts, records -> latest(records).equals(wordCounts(before)));
       await("RocksDB metrics").atMost(Duration.ofSeconds(60))
           .until(() -> !METRICS.findMetrics(first.jobId(), ROCKSDB_METRIC).isEmpty());
       savepoint = first.stopWithSavepoint(savepoints);
     }
-    kafka.send(lines, after);
+    KAFKA.send(lines, after);
     List<String> all = new ArrayList<>(before);
     all.addAll(after);
     try (LocalPipeline resumed = LocalPipeline.start(cluster, plan, 2, savepoint)) {
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.readUntil(counts,
+      List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readUntil(counts,
           r -> latest(r).equals(wordCounts(all)));
       // Every update of a word is its previous count plus one: a count restarted from zero would show.
       Map<String, List<Long>> updates = updates(records);
@@ -102,27 +88,27 @@ class StateTest {
   void aStateTtlForgetsWordsNotSeenForLongerThanIt(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String lines = topic("lines");
     String counts = topic("counts");
-    kafka.createTopics(1, lines, counts);
+    KAFKA.createTopics(1, lines, counts);
     Duration ttl = Duration.ofSeconds(2);
     PipelinePlan plan = plan(lines, counts, new StatePlan(null, ttl.toMillis()));
 
-    kafka.send(lines, List.of("idle busy"));
+    KAFKA.send(lines, List.of("idle busy"));
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
-      kafka.readUntil(counts, r -> latest(r).equals(Map.of("idle", 1L, "busy", 1L)));
+      KAFKA.readUntil(counts, r -> latest(r).equals(Map.of("idle", 1L, "busy", 1L)));
       long counted = System.nanoTime();
       await("the TTL to pass").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
           .until(() -> Duration.ofNanos(System.nanoTime() - counted).compareTo(ttl.multipliedBy(2)) > 0);
       // Both words were last updated more than the TTL ago: their counts start over. The second "busy"
       // comes right after the first, within the TTL, and is added to it.
-      kafka.send(lines, List.of("idle busy", "busy"));
-      Map<String, List<Long>> updates = updates(kafka.read(counts,
+      KAFKA.send(lines, List.of("idle busy", "busy"));
+      Map<String, List<Long>> updates = updates(KAFKA.read(counts,
           r -> updates(r).values().stream().mapToInt(List::size).sum() >= 5, Duration.ofSeconds(1)));
       assertThat(updates).isEqualTo(Map.of("idle", List.of(1L, 1L), "busy", List.of(1L, 1L, 2L)));
     }
   }
 
   private static PipelinePlan plan(String lines, String counts, StatePlan state) {
-    PipelinePlan base = Plans.plan(kafka.bootstrapServers(), List.of(rawSource("lines", lines)), WORD_COUNT,
+    PipelinePlan base = Plans.plan(KAFKA.bootstrapServers(), List.of(rawSource("lines", lines)), WORD_COUNT,
         jsonSink(counts, "word"), null, DeliveryGuarantee.EXACTLY_ONCE);
     return new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(), base.sql(),
         base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(), base.restartAttempts(),

@@ -13,7 +13,6 @@ import io.streampipeline.job.upgrade.UpgradeCompatibility;
 import io.streampipeline.job.upgrade.UpgradePrediction;
 import io.streampipeline.job.upgrade.UpgradePrediction.Verdict;
 import io.streampipeline.kafka.local.CommittedReader;
-import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.Format;
 import io.streampipeline.plan.ColumnPlan;
@@ -48,8 +47,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,19 +77,8 @@ class UpgradePredictionTest {
       .setNumberSlotsPerTaskManager(4 * ROWS_AT_A_TIME)
       .build());
 
-  private static LocalKafkaBroker broker;
-  private static Kafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = LocalKafkaBroker.start();
-    kafka = new Kafka(broker);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    broker.close();
-  }
+  @RegisterExtension
+  static final Kafka KAFKA = new Kafka();
 
   private static final String COUNT_PER_PAGE = "SELECT page, COUNT(*) AS hits FROM events GROUP BY page";
   private static final String PER_PAGE_AND_10S = "SELECT window_start, window_end, page, COUNT(*) AS hits"
@@ -183,7 +169,7 @@ class UpgradePredictionTest {
   @Test
   void dryRunRestoresCompatibleStateAndNamesTheSerializerThatIsNot(@InjectMiniCluster MiniCluster cluster,
       @TempDir Path savepoints) throws Exception {
-    RestoreDryRun dryRun = new RestoreDryRun(cluster, kafka.bootstrapServers(), savepoints);
+    RestoreDryRun dryRun = new RestoreDryRun(cluster, KAFKA.bootstrapServers(), savepoints);
     PipelinePlan counts = plan(COUNTS, "in", "out", "g");
     PipelinePlan twoAggregates = plan(COUNTS.withSql(
         "SELECT page, COUNT(*) AS hits, SUM(amount) AS total FROM events GROUP BY page"), "in", "out", "g");
@@ -199,12 +185,12 @@ class UpgradePredictionTest {
     String oldOut = topic("upgrade-old");
     String restoredOut = topic("upgrade-restored");
     String scratchOut = topic("upgrade-scratch");
-    kafka.createTopics(PARTITIONS, in);
-    kafka.createTopics(1, oldOut, restoredOut, scratchOut);
+    KAFKA.createTopics(PARTITIONS, in);
+    KAFKA.createTopics(1, oldOut, restoredOut, scratchOut);
     PipelinePlan old = plan(change.from(), in, oldOut, topic("old"));
     PipelinePlan restored = plan(change.to(), in, restoredOut, old.consumerGroup());
     PipelinePlan scratch = plan(change.to(), in, scratchOut, topic("scratch"));
-    kafka.sendRecords(events(in, 0));
+    KAFKA.sendRecords(events(in, 0));
     try (LocalPipeline scratchRun = LocalPipeline.start(cluster, scratch, change.to().parallelism(), null)) {
       String savepoint;
       try (LocalPipeline oldRun = LocalPipeline.start(cluster, old, change.from().parallelism(), null)) {
@@ -215,7 +201,7 @@ class UpgradePredictionTest {
       long split = endOffset(scratchOut);
       LocalPipeline restoredRun = LocalPipeline.restore(cluster, restored, change.to().parallelism(), savepoint, true);
       try (restoredRun) {
-        kafka.sendRecords(events(in, HALF));
+        KAFKA.sendRecords(events(in, HALF));
         if (!awaitSettledOrFailed(in, restoredOut, restored, restoredRun)) {
           return Outcome.RESTORE_FAILS;
         }
@@ -249,7 +235,7 @@ class UpgradePredictionTest {
     SourcePlan source = jsonSource("events", in, version.columns(), new EventTimePlan("ts", 1000, 0));
     SourcePlan earliest = new SourcePlan(source.name(), source.topic(), source.format(), source.columns(),
         StartingOffsets.of(StartingOffsets.Mode.EARLIEST), source.eventTime());
-    return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", kafka.bootstrapServers(), List.of(earliest),
+    return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", KAFKA.bootstrapServers(), List.of(earliest),
         version.sql(), new SinkPlan(out, Format.JSON, version.key()), null, DeliveryGuarantee.AT_LEAST_ONCE, 200, 0,
         200, group, group, null);
   }
@@ -294,7 +280,7 @@ class UpgradePredictionTest {
   }
 
   private static boolean consumed(String topic, String group) throws Exception {
-    Admin admin = broker.admin();
+    Admin admin = KAFKA.broker().admin();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
       latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -312,14 +298,14 @@ class UpgradePredictionTest {
 
   private static long endOffset(String topic) throws Exception {
     TopicPartition partition = new TopicPartition(topic, 0);
-    return broker.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
+    return KAFKA.broker().admin().listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
   }
 
   /** Key and value of every record of the one-partition topic from {@code offset} on, in order. */
   private static List<JsonNode[]> records(String topic, long offset) throws Exception {
     long end = endOffset(topic);
     List<JsonNode[]> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = CommittedReader.open(broker.bootstrapServers(), "upgrade-test", true,
+    try (KafkaConsumer<byte[], byte[]> consumer = CommittedReader.open(KAFKA.broker().bootstrapServers(), "upgrade-test", true,
         List.of(topic))) {
       await("records of " + topic).atMost(Duration.ofSeconds(30)).until(() -> {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
