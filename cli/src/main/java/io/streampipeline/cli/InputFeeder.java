@@ -10,7 +10,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes each line of the input, as it is, as one record value (no key) to a topic. */
+/**
+ * Writes each line of the input, as it is, as one record value (no key) to a topic, spread round-robin over
+ * its partitions (line n to partition n mod partitions): every partition of a multi-partition source gets
+ * records, in the input's order, as producers writing side by side would.
+ */
 final class InputFeeder implements Callable<Long> {
 
   private final String bootstrapServers;
@@ -35,9 +39,12 @@ final class InputFeeder implements Callable<Long> {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
             ProducerConfig.LINGER_MS_CONFIG, "5"),
             new ByteArraySerializer(), new ByteArraySerializer())) {
+      int partitions = producer.partitionsFor(topic).size();
+      long n = 0;
       String line;
       while (!stopped && (line = reader.readLine()) != null) {
-        producer.send(new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+        int partition = (int) (n++ % partitions);
+        producer.send(new ProducerRecord<>(topic, partition, null, line.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
           if (e == null) {
             written.incrementAndGet();
           }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +63,32 @@ class RunExamplesTest {
     assertThat(result.outLines()).as("%s", result)
         .containsExactlyInAnyOrderElementsOf(Files.readAllLines(example("windowed", "expected-output.txt")));
     assertThat(result.errLines()).last().asString().contains("12 records in, 4 out, 3 dead-lettered");
+  }
+
+  @Test
+  void aPartitionWhoseProducerIsAnHourBehindStillGetsEveryWindowCounted() throws Exception {
+    Path input = example("late-partition", "input.txt");
+    Cli.Result result = Cli.run("run", "-f", example("late-partition", "pipeline.yaml"), "--input", input,
+        "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    Map<String, Long> expected = new TreeMap<>();
+    for (String line : Files.readAllLines(input)) {
+      JsonNode click = JSON.readTree(line);
+      // The last click of each partition is at 11:00: it closes every earlier window, and its own stays open.
+      if (!click.get("page").asText().equals("/flush")) {
+        LocalDateTime start = LocalDateTime.parse(click.get("ts").asText()).truncatedTo(ChronoUnit.MINUTES);
+        expected.merge(start + "|" + start.plusMinutes(1) + "|" + click.get("page").asText(), 1L, Long::sum);
+      }
+    }
+    Map<String, Long> actual = new TreeMap<>();
+    for (String line : result.outLines()) {
+      JsonNode window = JSON.readTree(line.split("\t", 2)[1]);
+      String key = LocalDateTime.parse(window.get("window_start").asText()) + "|"
+          + LocalDateTime.parse(window.get("window_end").asText()) + "|" + window.get("page").asText();
+      assertThat(actual.put(key, window.get("page_views").asLong())).as("window printed twice: %s", line).isNull();
+    }
+    assertThat(actual).as("%s", result).isEqualTo(expected);
   }
 
   /** What SPLIT_WORDS does, written again: lower-cased runs of letters and digits. */
