@@ -215,12 +215,15 @@ final class RunCommand implements Callable<Integer> {
         + tail.records() + " out, " + tail.deadLetters() + " dead-lettered";
   }
 
-  /** The plan against this run's Kafka, checkpointing at least every {@link #LOCAL_CHECKPOINT_INTERVAL_MS}. */
+  /**
+   * The plan against this run's Kafka, checkpointing at least every {@link #LOCAL_CHECKPOINT_INTERVAL_MS}; the
+   * client properties of the pipeline's cluster do not apply to this one.
+   */
   private static PipelinePlan localPlan(PipelinePlan plan, String servers) {
-    PipelinePlan p = plan.withBootstrapServers(servers);
-    return new PipelinePlan(p.version(), p.pipeline(), p.bootstrapServers(), p.sources(), p.sql(), p.sink(),
-        p.deadLetterTopic(), p.delivery(), Math.min(p.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS),
-        p.restartAttempts(), p.restartDelayMs(), p.consumerGroup(), p.transactionalIdPrefix(), p.state());
+    return new PipelinePlan(plan.version(), plan.pipeline(), servers, plan.sources(), plan.sql(), plan.sink(),
+        plan.deadLetterTopic(), plan.delivery(), Math.min(plan.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS),
+        plan.restartAttempts(), plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(),
+        plan.state(), null);
   }
 
   private BufferedReader openInput() throws Exception {

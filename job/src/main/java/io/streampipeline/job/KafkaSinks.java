@@ -36,7 +36,7 @@ final class KafkaSinks {
   }
 
   static <T> KafkaSink<T> sink(PipelinePlan plan, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
-    Properties producer = new Properties();
+    Properties producer = KafkaClientProperties.of(plan);
     producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs(plan)));
     producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
     producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));

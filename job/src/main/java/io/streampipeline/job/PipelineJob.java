@@ -4,6 +4,7 @@ import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.StateBackend;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.JobMetrics;
+import io.streampipeline.plan.KafkaAccess;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
 import io.streampipeline.plan.PlanValidator;
@@ -160,7 +161,8 @@ public final class PipelineJob {
         .uid("sink");
     if (plan.deadLetterTopic() != null) {
       deadLetters
-          .sinkTo(KafkaSinks.sink(plan, new DeadLetterSerializer(plan.deadLetterTopic()), ".dead-letter"))
+          .sinkTo(KafkaSinks.sink(plan, new DeadLetterSerializer(plan.deadLetterTopic()),
+              KafkaAccess.DEAD_LETTER_ID_SUFFIX))
           .name("dead letters " + plan.deadLetterTopic())
           .uid("dead-letter-sink");
     }
@@ -222,6 +224,7 @@ public final class PipelineJob {
   private static KafkaSource<Either<Row, DeadLetter>> kafkaSource(PipelinePlan plan, SourcePlan source,
       SourceSchema schema) {
     return KafkaSource.<Either<Row, DeadLetter>>builder()
+        .setProperties(KafkaClientProperties.of(plan))
         .setBootstrapServers(plan.bootstrapServers())
         .setTopics(source.topic())
         .setGroupId(plan.consumerGroup())

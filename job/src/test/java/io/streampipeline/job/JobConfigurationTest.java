@@ -105,7 +105,7 @@ class JobConfigurationTest {
         DeliveryGuarantee.EXACTLY_ONCE);
     return new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(), base.sql(),
         base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(), base.restartAttempts(),
-        base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(), state);
+        base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(), state, null);
   }
 
   private static CheckpointCoordinatorConfiguration checkpointing(DeliveryGuarantee delivery) {

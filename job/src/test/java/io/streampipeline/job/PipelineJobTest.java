@@ -244,7 +244,7 @@ class PipelineJobTest {
         null, DeliveryGuarantee.AT_LEAST_ONCE);
     PipelinePlan plan = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(),
         base.sql(), base.sink(), null, base.delivery(), base.checkpointIntervalMs(), 0, 0,
-        base.consumerGroup(), base.transactionalIdPrefix(), base.state());
+        base.consumerGroup(), base.transactionalIdPrefix(), base.state(), null);
 
     try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
       JobResult result = run.awaitResult();

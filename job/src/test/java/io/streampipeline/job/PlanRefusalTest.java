@@ -126,7 +126,7 @@ class PlanRefusalTest {
     PipelinePlan base = plan("SELECT line FROM lines", jsonSink("out"));
     PipelinePlan slow = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(),
         base.sql(), base.sink(), null, base.delivery(), 600_000, 1, 1, base.consumerGroup(),
-        base.transactionalIdPrefix(), base.state());
+        base.transactionalIdPrefix(), base.state(), null);
     assertThatThrownBy(() -> LocalPipeline.jobGraph(slow, 1))
         .isInstanceOf(InvalidPlanException.class)
         .hasMessageStartingWith("checkpointIntervalMs: exactly-once writes one Kafka transaction per checkpoint");

@@ -35,7 +35,7 @@ final class Plans {
       String deadLetterTopic, DeliveryGuarantee delivery) {
     String id = UUID.randomUUID().toString().substring(0, 8);
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/" + id, bootstrapServers, sources, sql, sink,
-        deadLetterTopic, delivery, 500, 20, 200, "streampipeline.test." + id, "streampipeline.test." + id, null);
+        deadLetterTopic, delivery, 500, 20, 200, "streampipeline.test." + id, "streampipeline.test." + id, null, null);
   }
 
   static SinkPlan jsonSink(String topic, String... key) {

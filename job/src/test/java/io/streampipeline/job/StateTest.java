@@ -112,7 +112,7 @@ class StateTest {
         jsonSink(counts, "word"), null, DeliveryGuarantee.EXACTLY_ONCE);
     return new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(), base.sources(), base.sql(),
         base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(), base.restartAttempts(),
-        base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(), state);
+        base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(), state, null);
   }
 
   /** The words of these lines as SPLIT_WORDS finds them here: separated by spaces, already lower case. */

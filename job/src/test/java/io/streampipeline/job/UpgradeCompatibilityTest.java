@@ -94,6 +94,6 @@ class UpgradeCompatibilityTest {
         column("page", "STRING", true)), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", "localhost:9092", List.of(source), sql,
         new SinkPlan("out", Format.JSON, key), null, DeliveryGuarantee.AT_LEAST_ONCE, 1000, 0, 200, "group", "group",
-        null);
+        null, null);
   }
 }

@@ -237,7 +237,7 @@ class UpgradePredictionTest {
         StartingOffsets.of(StartingOffsets.Mode.EARLIEST), source.eventTime());
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "test/upgrade", KAFKA.bootstrapServers(), List.of(earliest),
         version.sql(), new SinkPlan(out, Format.JSON, version.key()), null, DeliveryGuarantee.AT_LEAST_ONCE, 200, 0,
-        200, group, group, null);
+        200, group, group, null, null);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.streampipeline.plan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.streampipeline.model.DeliveryGuarantee;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The contract between the operator and the bundled Flink job: everything the job needs to know about a
@@ -14,6 +15,9 @@ import java.util.List;
  * @param pipeline the pipeline's identity, {@code namespace/name}; names Kafka groups and transactions
  * @param deadLetterTopic null when the pipeline has no dead-letter topic
  * @param state null as {@link StatePlan#DEFAULT}
+ * @param kafkaProperties null or extra Kafka client properties that the job sets on every client it makes
+ *     (security, for one); never a secret value, only references to secrets through a config provider
+ *     ({@link KafkaClientSecurity}), which {@link PlanValidator} checks
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelinePlan(
@@ -30,16 +34,26 @@ public record PipelinePlan(
     long restartDelayMs,
     String consumerGroup,
     String transactionalIdPrefix,
-    StatePlan state) {
+    StatePlan state,
+    Map<String, String> kafkaProperties) {
 
   /** The plan's state settings, {@link StatePlan#DEFAULT} when it has none. */
   public StatePlan stateOrDefault() {
     return state == null ? StatePlan.DEFAULT : state;
   }
 
-  /** The same plan reading from and writing to another cluster; the CLI uses it for its local broker. */
-  public PipelinePlan withBootstrapServers(String servers) {
+  /** The plan's extra Kafka client properties, empty when it has none. */
+  public Map<String, String> kafkaPropertiesOrEmpty() {
+    return kafkaProperties == null ? Map.of() : kafkaProperties;
+  }
+
+  /**
+   * The same plan reading from and writing to another cluster, whose clients need {@code properties} (null for
+   * none); the CLI uses it for its local broker and for a cluster given with its client configuration.
+   */
+  public PipelinePlan withKafka(String servers, Map<String, String> properties) {
     return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,
-        checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state);
+        checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state,
+        properties);
   }
 }

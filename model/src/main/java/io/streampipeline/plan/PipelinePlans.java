@@ -38,7 +38,8 @@ public final class PipelinePlans {
         "streampipeline." + identity,
         "streampipeline." + identity,
         new StatePlan(job.getStateBackend(), job.getStateTtl() == null ? null
-            : Durations.parse("spec.job.stateTtl", job.getStateTtl()).toMillis()));
+            : Durations.parse("spec.job.stateTtl", job.getStateTtl()).toMillis()),
+        null);
   }
 
   /** Strimzi's bootstrap Service for the cluster, unless the spec names servers. */

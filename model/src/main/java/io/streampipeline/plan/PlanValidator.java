@@ -3,6 +3,9 @@ package io.streampipeline.plan;
 import io.streampipeline.model.Format;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks that a decoded plan is complete before the job builds anything from it: the operator-to-job contract.
@@ -10,6 +13,18 @@ import java.util.List;
  * the operator made the plan, and by {@code validate} from the generated CRD; they are not repeated here.
  */
 public final class PlanValidator {
+
+  /** A property set from the plan's own fields, after {@code kafkaProperties}: a value there would be lost. */
+  private static final Map<String, String> SET_BY_THE_JOB = Map.of(
+      "bootstrap.servers", "bootstrapServers",
+      "group.id", "consumerGroup",
+      "transactional.id", "transactionalIdPrefix");
+
+  /** Properties whose value is a secret: a password, a JAAS configuration with one, a private key. */
+  private static final Set<String> SECRET_PROPERTIES = Set.of("sasl.jaas.config", "ssl.keystore.key");
+
+  /** One Kafka config-provider reference, {@code ${provider:[path:]key}}, and nothing else. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}:]+:[^}]+\\}");
 
   private PlanValidator() {}
 
@@ -54,7 +69,25 @@ public final class PlanValidator {
         problems.add(new Problem("sink.key", "required (may be empty)"));
       }
     }
+    plan.kafkaPropertiesOrEmpty().forEach((key, value) -> validateKafkaProperty(problems, key, value));
     return problems;
+  }
+
+  /**
+   * Refuses a secret written into the plan (it would be in job arguments, the job graph and logs); its value is
+   * never repeated in the message.
+   */
+  private static void validateKafkaProperty(List<Problem> problems, String key, String value) {
+    String at = "kafkaProperties." + key;
+    if (key.isBlank() || value == null) {
+      problems.add(new Problem(at, "a property needs a name and a value"));
+    } else if (SET_BY_THE_JOB.containsKey(key)) {
+      problems.add(new Problem(at, "set by the job from the plan's " + SET_BY_THE_JOB.get(key)));
+    } else if ((SECRET_PROPERTIES.contains(key) || key.endsWith(".password")) && !REFERENCE.matcher(value).matches()) {
+      problems.add(new Problem(at, "holds a secret value; refer to it through a Kafka config provider instead,"
+          + " e.g. ${directory:" + KafkaClientSecurity.USER_SECRET_MOUNT + ":" + (key.endsWith(".password")
+          ? "user.password" : key) + "}"));
+    }
   }
 
   private static void validateSource(List<Problem> problems, String at, SourcePlan source) {

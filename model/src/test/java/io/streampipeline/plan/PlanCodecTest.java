@@ -10,6 +10,7 @@ import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.StateBackend;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The job's side of the operator-to-job contract: what the job accepts and refuses as a plan. */
@@ -26,7 +27,7 @@ class PlanCodecTest {
                 StartingOffsets.of(StartingOffsets.Mode.COMMITTED), null)),
         "SELECT id FROM orders", new SinkPlan("orders-out", Format.JSON, List.of("id")), deadLetterTopic,
         DeliveryGuarantee.EXACTLY_ONCE, 10_000, 3, 5_000, "streampipeline.shop.orders",
-        "streampipeline.shop.orders", null);
+        "streampipeline.shop.orders", null, null);
   }
 
   @Test
@@ -42,14 +43,61 @@ class PlanCodecTest {
     PipelinePlan withState = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(),
         base.sources(), base.sql(), base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(),
         base.restartAttempts(), base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(),
-        new StatePlan(StateBackend.HASHMAP, 3_600_000L));
+        new StatePlan(StateBackend.HASHMAP, 3_600_000L), null);
     assertThat(PlanCodec.decode(PlanCodec.encode(withState))).isEqualTo(withState);
+  }
+
+  static PipelinePlan minimalPlan() {
+    return plan(null, StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
   }
 
   @Test
   void planWithoutOptionalPartsSurvivesTheRoundTrip() {
-    PipelinePlan minimal = plan(null, StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
+    PipelinePlan minimal = minimalPlan();
     assertThat(PlanCodec.decode(PlanCodec.encode(minimal))).isEqualTo(minimal);
+    assertThat(PlanCodec.encode(minimal)).doesNotContain("kafkaProperties");
+  }
+
+  @Test
+  void kafkaPropertiesSurviveTheRoundTrip() {
+    PipelinePlan secured = minimalPlan().withKafka("kafka:9093", Map.of("security.protocol", "SASL_SSL",
+        "sasl.jaas.config", "${directory:/etc/streampipeline/kafka/user:sasl.jaas.config}"));
+    assertThat(PlanCodec.decode(PlanCodec.encode(secured))).isEqualTo(secured);
+  }
+
+  @Test
+  void literalSecretsInKafkaPropertiesAreRefusedWithoutRepeatingThem() throws Exception {
+    String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"s3cret\";";
+    for (Map.Entry<String, String> secret : List.of(Map.entry("sasl.jaas.config", jaas),
+        Map.entry("ssl.keystore.password", "s3cret"), Map.entry("ssl.key.password", "s3cret"),
+        Map.entry("ssl.keystore.key", "-----BEGIN PRIVATE KEY----- s3cret"),
+        Map.entry("ssl.truststore.password", "prefix ${directory:/x:y}"))) {
+      ObjectNode tree = tree(minimalPlan());
+      tree.putObject("kafkaProperties").put(secret.getKey(), secret.getValue());
+      assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+          .isInstanceOf(InvalidPlanException.class)
+          .hasMessageStartingWith("kafkaProperties." + secret.getKey() + ": holds a secret value; refer to it"
+              + " through a Kafka config provider")
+          .message().doesNotContain("s3cret");
+    }
+  }
+
+  @Test
+  void kafkaPropertiesTheJobSetsFromThePlanAreRefused() throws Exception {
+    ObjectNode tree = tree(minimalPlan());
+    tree.putObject("kafkaProperties").put("group.id", "someone-else");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessage("kafkaProperties.group.id: set by the job from the plan's consumerGroup");
+  }
+
+  @Test
+  void aPlanOfTheVersionBeforeKafkaPropertiesIsRefusedByVersion() throws Exception {
+    ObjectNode tree = tree(minimalPlan());
+    tree.put("version", 1);
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("version: plan version 1 is not supported");
   }
 
   @Test

@@ -213,7 +213,7 @@ public final class JobBenchmark {
         StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
     return new PipelinePlan(PlanCodec.CURRENT_VERSION, "bench/" + id, kafka.bootstrapServers(), List.of(source),
         Workload.SQL, new SinkPlan(output, Format.JSON, List.of()), null, delivery, option("checkpoint-ms"), 0, 0,
-        id, id, null);
+        id, id, null, null);
   }
 
   private int parallelism() {

@@ -103,7 +103,7 @@ public final class RestoreDryRun {
     SinkPlan sink = new SinkPlan(run + "-sink", plan.sink().format(), plan.sink().key());
     return new PipelinePlan(plan.version(), plan.pipeline(), bootstrapServers, sources, plan.sql(), sink,
         plan.deadLetterTopic() == null ? null : run + "-dead-letters", plan.delivery(), CHECKPOINT_INTERVAL_MS,
-        0, plan.restartDelayMs(), run, run, plan.state());
+        0, plan.restartDelayMs(), run, run, plan.state(), null);
   }
 
   private static Set<String> topics(PipelinePlan old, PipelinePlan next) {
