@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Job benchmark: the job (at-least-once, exactly-once) against a plain Kafka copy loop, one local broker.
-# Usage: bench/job-bench.sh [--records 1000000] [--rate 20000] [--seconds 10] [--parallelism 1] ...
+# Job benchmark: the job against the hand-written Flink SQL job (the peer) and, for the stateless workload, a plain
+# Kafka copy loop; three workloads, at-least-once and exactly-once, interleaved rounds, one local broker.
+# Usage: bench/job-bench.sh [--records 1000000] [--lines 200000] [--events 500000] [--rounds 5] [--parallelism 1] ...
 # Extra JVM options (for example a JFR recording) in JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,17 +1,20 @@
 package io.streampipeline.bench.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streampipeline.job.LocalPipeline;
 import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.model.DeliveryGuarantee;
-import io.streampipeline.model.Format;
-import io.streampipeline.plan.ColumnPlan;
+import io.streampipeline.model.StateBackend;
+import io.streampipeline.model.StreamPipelineSpec;
 import io.streampipeline.plan.PipelinePlan;
-import io.streampipeline.plan.PlanCodec;
-import io.streampipeline.plan.SinkPlan;
-import io.streampipeline.plan.SourcePlan;
-import io.streampipeline.plan.StartingOffsets;
+import io.streampipeline.plan.PipelinePlans;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,29 +24,38 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Compares the job with a plain Kafka copy loop on one local broker, in one JVM (a command, not a test):
+ * Our job against the Flink SQL job a user would write by hand ({@link PeerSqlJob}) and, for the stateless
+ * workload, a plain Kafka copy loop ({@link CopyLoop}), on one local broker (its own process) and one Flink
+ * MiniCluster (a command, not a test).
  *
  * <ol>
- *   <li>Throughput: {@code --records} events (about 200 bytes of JSON) are loaded first; then the copy loop,
- *       the job at-least-once and the job exactly-once each process all of them into their own output
- *       topic. The rate is input records / (time the last output record became visible to a read_committed
- *       reader − log-append time of the first output record), so start-up is not counted.
- *   <li>Latency: each runs again on a live stream of {@code --rate} events/s for {@code --seconds}; latency is
- *       when a read_committed reader sees an output record minus the time written into the event.
+ *   <li>Throughput, per workload ({@link FilterScenario}, {@link WordCountScenario}, {@link WindowScenario}): the
+ *       input is loaded once; then every contender processes all of it into an output topic of its own, at
+ *       at-least-once and at exactly-once. The rate is input records / (time the output was complete for a
+ *       read_committed reader − log-append time of its first record), so start-up is not counted. Contenders are
+ *       interleaved round by round (the order rotates each round); round 0 is a warm-up (JIT, code generation)
+ *       and is not counted; then {@code --rounds} measured rounds. Every round is printed, then medians and, for
+ *       each ratio, its median and min–max over the rounds: a target is "met" only when the whole range is at or
+ *       above it, "missed" when the whole range is below, otherwise "not shown".
+ *   <li>Latency (stateless workload): each contender runs on a live stream of {@code --rate} events/s for
+ *       {@code --seconds}; latency is when a read_committed reader sees the output minus the creation time in the
+ *       event.
  * </ol>
  *
- * <p>The throughput runs are repeated {@code --rounds} times and the last round is reported: the first one
- * also pays for JIT compilation and for the planner's code generation in a fresh JVM.
- *
- * <p>Options: {@code --records 1000000 --rate 20000 --seconds 10 --partitions 2 --parallelism 1
- * --checkpoint-ms 1000 --rounds 2}.
+ * <p>Options: {@code --records 1000000} (filter events) {@code --lines 200000} (word count lines)
+ * {@code --events 500000} (window events) {@code --partitions 2 --parallelism 1 --checkpoint-ms 1000 --rounds 5
+ * --rate 20000 --seconds 10 --workloads filter,wordcount,window --latency true}.
  */
 public final class JobBenchmark {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrintStream out = System.out;
   private final Map<String, String> options;
   private final LocalKafkaBroker kafka;
   private final AtomicInteger topics = new AtomicInteger();
+  /** Measured rates by "workload delivery contender", one per measured round. */
+  private final Map<String, List<Double>> rates = new LinkedHashMap<>();
 
   private JobBenchmark(Map<String, String> options, LocalKafkaBroker kafka) {
     this.options = options;
@@ -51,8 +63,11 @@ public final class JobBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("records", "1000000", "rate", "20000",
-        "seconds", "10", "partitions", "2", "parallelism", "1", "checkpoint-ms", "1000", "rounds", "2"));
+    Map<String, String> options = new java.util.HashMap<>(Map.ofEntries(Map.entry("records", "1000000"),
+        Map.entry("lines", "200000"), Map.entry("events", "500000"), Map.entry("rate", "20000"),
+        Map.entry("seconds", "10"), Map.entry("partitions", "2"), Map.entry("parallelism", "1"),
+        Map.entry("checkpoint-ms", "1000"), Map.entry("rounds", "5"),
+        Map.entry("workloads", "filter,wordcount,window"), Map.entry("latency", "true")));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + options.keySet());
@@ -69,103 +84,171 @@ public final class JobBenchmark {
     return Long.parseLong(options.get(name));
   }
 
-  private void run() throws Exception {
-    long records = option("records");
-    out.printf("JobBenchmark %s, %d cores, Java %s%n", options, Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
-    String input = topic("input");
-    Workload workload = new Workload();
-    long loadStart = System.currentTimeMillis();
-    workload.load(kafka.bootstrapServers(), input, records);
-    out.printf("loaded %d records (%.0f bytes on average) in %d ms; the query keeps %d%n", records,
-        workload.averageSize(), System.currentTimeMillis() - loadStart, workload.kept());
+  /** A workload with its loaded input topic, and the state backend our job picks for its query. */
+  private record Loaded(Scenario scenario, String input, long records, StateBackend backend) {}
 
+  private void run() throws Exception {
+    out.printf("JobBenchmark %s, %d cores, Java %s, load average %s%n", new java.util.TreeMap<>(options),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
+    List<Loaded> workloads = new ArrayList<>();
+    for (String name : options.get("workloads").split(",")) {
+      workloads.add(load(scenario(name)));
+    }
+    List<DeliveryGuarantee> deliveries = List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE);
     try (MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
         .setNumTaskManagers(1).setNumSlotsPerTaskManager((int) option("parallelism")).build())) {
       flink.start();
-      // The first round also warms up the JIT (and the job's planner and generated code): the last counts.
-      double baseline = 0;
-      double atLeastOnce = 0;
-      double exactlyOnce = 0;
-      for (long round = 1; round <= option("rounds"); round++) {
-        out.printf("-- throughput round %d of %d%n", round, option("rounds"));
-        baseline = throughputOfCopy(input, records);
-        atLeastOnce = throughputOfJob(flink, input, records, workload.kept(), DeliveryGuarantee.AT_LEAST_ONCE);
-        exactlyOnce = throughputOfJob(flink, input, records, workload.kept(), DeliveryGuarantee.EXACTLY_ONCE);
+      for (int round = 0; round <= option("rounds"); round++) {
+        out.printf("-- round %d of %d%s, load average %s%n", round, option("rounds"),
+            round == 0 ? " (warm-up, not counted)" : "", loadAverage());
+        for (Loaded workload : workloads) {
+          for (DeliveryGuarantee delivery : deliveries) {
+            List<String> contenders = new ArrayList<>(workload.scenario().hasCopyBaseline()
+                ? List.of("copy", "peer", "job") : List.of("peer", "job"));
+            java.util.Collections.rotate(contenders, round);
+            for (String contender : contenders) {
+              double rate = throughput(flink, workload, delivery, contender);
+              if (round > 0) {
+                rates.computeIfAbsent(key(workload.scenario().name(), delivery, contender), k -> new ArrayList<>())
+                    .add(rate);
+              }
+            }
+          }
+        }
       }
-      out.println("-- latency");
-      long[] copyLatency = latencyOfCopy();
-      long[] aloLatency = latencyOfJob(flink, DeliveryGuarantee.AT_LEAST_ONCE);
-      long[] eosLatency = latencyOfJob(flink, DeliveryGuarantee.EXACTLY_ONCE);
-
-      out.println();
-      out.printf("%-28s %12s %8s %10s %10s%n", "", "records/s", "ratio", "p50 ms", "p99 ms");
-      report("baseline copy loop", baseline, baseline, copyLatency);
-      report("job at-least-once", atLeastOnce, baseline, aloLatency);
-      report("job exactly-once", exactlyOnce, baseline, eosLatency);
-      out.printf("targets: at-least-once >= 0.80x, exactly-once >= 0.70x of the baseline%n");
+      summary(workloads, deliveries);
+      if (Boolean.parseBoolean(options.get("latency")) && options.get("workloads").contains("filter")) {
+        latencies(flink, deliveries);
+      }
     }
   }
 
-  private void report(String name, double rate, double baseline, long[] latencies) {
-    out.printf("%-28s %12.0f %7.2fx %10d %10d%n", name, rate, rate / baseline, percentile(latencies, 50),
-        percentile(latencies, 99));
+  private Loaded load(Scenario scenario) {
+    long records = option(switch (scenario.name()) {
+      case "wordcount" -> "lines";
+      case "window" -> "events";
+      default -> "records";
+    });
+    String input = topic(scenario.name() + "-input");
+    long start = System.currentTimeMillis();
+    scenario.load(kafka.bootstrapServers(), input, (int) option("partitions"), records);
+    StateBackend backend = LocalPipeline.build(plan(scenario, input, "unused", "unused",
+        DeliveryGuarantee.AT_LEAST_ONCE), 1).state().keyedState() ? StateBackend.ROCKSDB : StateBackend.HASHMAP;
+    out.printf("loaded %s: %d records in %d ms; our job picks the %s state backend, the peer gets the same%n",
+        scenario.name(), records, System.currentTimeMillis() - start, backend.flinkName());
+    return new Loaded(scenario, input, records, backend);
   }
 
-  private double throughputOfCopy(String input, long records) throws Exception {
-    String output = outputTopic("copy");
-    CopyLoop copy = new CopyLoop(kafka.bootstrapServers(), input, output);
-    Thread thread = new Thread(copy, "copy-loop");
-    thread.start();
-    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), output)) {
-      return rate("baseline copy loop", records, watch, records);
-    } finally {
-      copy.stop();
-      thread.join();
-    }
+  private static Scenario scenario(String name) {
+    return switch (name) {
+      case "filter" -> new FilterScenario();
+      case "wordcount" -> new WordCountScenario();
+      case "window" -> new WindowScenario();
+      default -> throw new IllegalArgumentException("unknown workload " + name);
+    };
   }
 
-  private double throughputOfJob(MiniCluster flink, String input, long records, long kept,
-      DeliveryGuarantee delivery) throws Exception {
-    String output = outputTopic("job");
-    try (LocalPipeline job = LocalPipeline.start(flink, plan(input, output, delivery), parallelism(), null);
+  private static String key(String workload, DeliveryGuarantee delivery, String contender) {
+    return workload + " " + delivery + " " + contender;
+  }
+
+  private double throughput(MiniCluster flink, Loaded workload, DeliveryGuarantee delivery, String contender)
+      throws Exception {
+    String output = outputTopic(workload.scenario().name() + "-" + contender);
+    try (AutoCloseable running = start(flink, workload, delivery, contender, workload.input(), output);
         OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), output)) {
-      return rate("job " + delivery, records, watch, kept);
+      long complete = workload.scenario().awaitComplete(watch);
+      long first = watch.firstAppendTime();
+      double rate = workload.records() * 1000.0 / Math.max(1, complete - first);
+      out.printf("  %-40s %9d records in %6d ms: %8.0f records/s%n", key(workload.scenario().name(), delivery,
+          contender), workload.records(), complete - first, rate);
+      return rate;
     }
   }
 
-  private double rate(String name, long records, OutputWatch watch, long expectedOutput) throws Exception {
-    long visible = watch.awaitVisible(expectedOutput, Duration.ofMinutes(3));
-    long first = watch.firstAppendTime();
-    double rate = records * 1000.0 / Math.max(1, visible - first);
-    out.printf("%-28s %d input records in %d ms: %.0f records/s%n", name, records, visible - first, rate);
-    return rate;
+  private AutoCloseable start(MiniCluster flink, Loaded workload, DeliveryGuarantee delivery, String contender,
+      String input, String output) throws Exception {
+    Scenario scenario = workload.scenario();
+    int parallelism = (int) option("parallelism");
+    return switch (contender) {
+      case "copy" -> {
+        CopyLoop copy = new CopyLoop(kafka.bootstrapServers(), input, output,
+            delivery == DeliveryGuarantee.EXACTLY_ONCE ? option("checkpoint-ms") : 0);
+        Thread thread = new Thread(copy, "copy-loop");
+        thread.start();
+        yield () -> {
+          copy.stop();
+          thread.join();
+        };
+      }
+      case "peer" -> PeerSqlJob.start(flink, scenario.peerSql(input, output,
+              new PeerSqlJob.Tables(kafka.bootstrapServers(), delivery, "peer-" + topics.incrementAndGet())),
+          parallelism, option("checkpoint-ms"), delivery, workload.backend());
+      case "job" -> LocalPipeline.start(flink, plan(scenario, input, output, topic(scenario.name() + "-dlq"),
+          delivery), parallelism, null);
+      default -> throw new IllegalArgumentException(contender);
+    };
   }
 
-  private long[] latencyOfCopy() throws Exception {
-    String input = topic("live-copy");
-    String output = outputTopic("live-copy-out");
-    CopyLoop copy = new CopyLoop(kafka.bootstrapServers(), input, output);
-    Thread thread = new Thread(copy, "copy-loop");
-    thread.start();
+  /** Our job's plan, made from a StreamPipeline spec as the operator makes it. */
+  private PipelinePlan plan(Scenario scenario, String input, String output, String deadLetter,
+      DeliveryGuarantee delivery) {
     try {
-      return latency("baseline copy loop", input, output);
-    } finally {
-      copy.stop();
-      thread.join();
+      ObjectNode spec = (ObjectNode) JSON.readTree(scenario.specJson(input, output, deadLetter));
+      spec.putObject("kafka").put("cluster", "bench").put("bootstrapServers", kafka.bootstrapServers());
+      spec.putObject("job").put("parallelism", option("parallelism"))
+          .put("delivery", delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once")
+          .put("checkpointInterval", option("checkpoint-ms") + "ms");
+      return PipelinePlans.fromSpec("bench", scenario.name() + "-" + topics.incrementAndGet(),
+          JSON.treeToValue(spec, StreamPipelineSpec.class));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  private long[] latencyOfJob(MiniCluster flink, DeliveryGuarantee delivery) throws Exception {
-    String input = topic("live-job");
-    String output = outputTopic("live-job-out");
-    try (LocalPipeline job = LocalPipeline.start(flink, plan(input, output, delivery), parallelism(), null)) {
-      return latency("job " + delivery, input, output);
+  private void summary(List<Loaded> workloads, List<DeliveryGuarantee> deliveries) {
+    out.println();
+    out.printf("Medians over %d measured rounds (records/s), and ratios per round: median [min-max]%n",
+        option("rounds"));
+    out.printf("%-10s %-14s %10s %10s %10s  %-26s %-26s%n", "workload", "delivery", "copy", "peer", "job",
+        "job/peer (target >= 1.0)", "job/copy (target)");
+    for (Loaded workload : workloads) {
+      String name = workload.scenario().name();
+      for (DeliveryGuarantee delivery : deliveries) {
+        List<Double> job = rates.get(key(name, delivery, "job"));
+        List<Double> peer = rates.get(key(name, delivery, "peer"));
+        List<Double> copy = rates.get(key(name, delivery, "copy"));
+        String versusCopy = "";
+        if (copy != null) {
+          versusCopy = Ratio.of(job, copy).describe(delivery == DeliveryGuarantee.EXACTLY_ONCE ? 0.85 : 0.90);
+        }
+        out.printf("%-10s %-14s %10s %10.0f %10.0f  %-26s %-26s%n", name, delivery,
+            copy == null ? "-" : String.format("%.0f", Ratio.median(copy)), Ratio.median(peer), Ratio.median(job),
+            Ratio.of(job, peer).describe(1.0), versusCopy);
+      }
+    }
+  }
+
+  private void latencies(MiniCluster flink, List<DeliveryGuarantee> deliveries) throws Exception {
+    out.println();
+    out.printf("-- latency, filter workload, %d events/s for %d s; target for exactly-once: p99 <= %d ms%n",
+        option("rate"), option("seconds"), option("checkpoint-ms") + 100);
+    Loaded live = new Loaded(new FilterScenario(), null, 0, StateBackend.HASHMAP);
+    for (DeliveryGuarantee delivery : deliveries) {
+      for (String contender : List.of("copy", "peer", "job")) {
+        String input = topic("live-" + contender);
+        String output = outputTopic("live-" + contender + "-out");
+        try (AutoCloseable running = start(flink, live, delivery, contender, input, output)) {
+          long[] latencies = latency(input, output);
+          out.printf("  %-40s %d live records: p50 %d ms, p99 %d ms%n", key("filter", delivery, contender),
+              latencies.length, percentile(latencies, 50), percentile(latencies, 99));
+        }
+      }
     }
   }
 
   /** Streams events at the configured rate into {@code input} once output flows, and measures their latency. */
-  private long[] latency(String name, String input, String output) throws Exception {
+  private long[] latency(String input, String output) throws Exception {
     long rate = option("rate");
     long seconds = option("seconds");
     Workload workload = new Workload();
@@ -178,13 +261,10 @@ public final class JobBenchmark {
         producer.flush();
         Thread.sleep(100);
       }
-      long keptBefore = workload.kept();
       Thread streamer = new Thread(() -> stream(producer, input, workload, rate, seconds), "live-producer");
       streamer.start();
       long[] latencies = watch.latenciesMs((int) (rate * seconds * 0.85), Duration.ofSeconds(seconds + 30));
       streamer.join();
-      out.printf("%-28s %d live records at %d/s: p50 %d ms, p99 %d ms (%d kept by the query before)%n", name,
-          latencies.length, rate, percentile(latencies, 50), percentile(latencies, 99), keptBefore);
       return latencies;
     }
   }
@@ -203,23 +283,6 @@ public final class JobBenchmark {
     producer.flush();
   }
 
-  private PipelinePlan plan(String input, String output, DeliveryGuarantee delivery) {
-    String id = "bench." + topics.incrementAndGet();
-    SourcePlan source = new SourcePlan("events", input, Format.JSON, List.of(
-        new ColumnPlan("id", "BIGINT", true), new ColumnPlan("ts", "BIGINT", true),
-        new ColumnPlan("user_id", "STRING", false), new ColumnPlan("country", "STRING", false),
-        new ColumnPlan("amount", "DOUBLE", true), new ColumnPlan("paid", "BOOLEAN", false),
-        new ColumnPlan("session", "STRING", false), new ColumnPlan("note", "STRING", false)),
-        StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
-    return new PipelinePlan(PlanCodec.CURRENT_VERSION, "bench/" + id, kafka.bootstrapServers(), List.of(source),
-        Workload.SQL, new SinkPlan(output, Format.JSON, List.of()), null, delivery, option("checkpoint-ms"), 0, 0,
-        id, id, null, null);
-  }
-
-  private int parallelism() {
-    return (int) option("parallelism");
-  }
-
   private String topic(String name) {
     String topic = name + "-" + topics.incrementAndGet();
     kafka.createTopic(topic, (int) option("partitions"), Map.of());
@@ -230,6 +293,14 @@ public final class JobBenchmark {
     String topic = name + "-" + topics.incrementAndGet();
     kafka.createTopic(topic, (int) option("partitions"), Map.of("message.timestamp.type", "LogAppendTime"));
     return topic;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static long percentile(long[] sorted, int p) {

@@ -70,6 +70,40 @@ final class OutputWatch implements AutoCloseable {
     return first;
   }
 
+  /**
+   * Reads the output of an upsert stream from the beginning until the latest {@code valueField} of every
+   * {@code keyField} in it equals {@code expected} (tombstones are skipped: counts are never deleted), and returns
+   * the wall-clock time when it did. Both fields are read off the JSON value.
+   */
+  long awaitLatest(String keyField, String valueField, Map<String, Long> expected, Duration timeout) {
+    Pattern key = Pattern.compile("\"" + keyField + "\":\"([^\"]*)\"");
+    Pattern value = Pattern.compile("\"" + valueField + "\":(\\d+)");
+    Map<String, Long> latest = new java.util.HashMap<>();
+    int matching = 0;
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (matching < expected.size()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(matching + " of " + expected.size() + " keys final after " + timeout);
+      }
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(10))) {
+        if (record.value() == null) {
+          continue;
+        }
+        String json = new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
+        Matcher k = key.matcher(json);
+        Matcher v = value.matcher(json);
+        if (!k.find() || !v.find()) {
+          throw new IllegalStateException("output record without " + keyField + "/" + valueField + ": " + json);
+        }
+        Long want = expected.get(k.group(1));
+        Long before = latest.put(k.group(1), Long.parseLong(v.group(1)));
+        matching += (want != null && want.equals(latest.get(k.group(1))) ? 1 : 0)
+            - (want != null && want.equals(before) ? 1 : 0);
+      }
+    }
+    return System.currentTimeMillis();
+  }
+
   /** Reads {@code count} records from now on, returning for each how long after its {@code ts} it was seen. */
   long[] latenciesMs(int count, Duration timeout) {
     consumer.seekToEnd(partitions);
