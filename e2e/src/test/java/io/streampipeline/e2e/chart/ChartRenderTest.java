@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.streampipeline.model.StateStorageSpec;
 import io.streampipeline.operator.config.OperatorConfig;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -326,6 +327,28 @@ class ChartRenderTest {
         .set("job.stateStorage.uri", "s3://state-bucket").render(), Deployment.class)))).stateStorage();
     assertThat(aws.getS3().getEndpoint()).as("AWS S3: no endpoint").isNull();
     assertThat(aws.getS3().getCredentialsSecret()).as("workload identity: no Secret").isNull();
+  }
+
+  /** The progress poll's values, read back by the operator's own configuration code from the pod's env. */
+  @Test
+  void progressPollValuesBecomeTheOperatorsPollIntervalAndRestUrl() {
+    OperatorConfig byDefault = OperatorConfig.fromEnvironment(env(operatorContainer(
+        only(Chart.release("sp", NS).render(), Deployment.class))));
+    assertThat(byDefault.progressPollInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(byDefault.flinkRestUrl()).isEqualTo(OperatorConfig.DEFAULT_FLINK_REST_URL);
+
+    OperatorConfig set = OperatorConfig.fromEnvironment(env(operatorContainer(only(Chart.release("sp", NS)
+        .set("job.progressPollSeconds", 120)
+        .set("job.flinkRestUrl", "http://{deployment}-rest.{namespace}.svc.cluster.local:8081")
+        .render(), Deployment.class))));
+    assertThat(set.progressPollInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(set.flinkRestAddress("team-a", "orders"))
+        .hasToString("http://orders-rest.team-a.svc.cluster.local:8081");
+
+    assertThatThrownBy(() -> Chart.release("sp", NS).set("job.progressPollSeconds", 0).render())
+        .hasMessageContaining("progressPollSeconds");
+    assertThatThrownBy(() -> Chart.release("sp", NS).set("job.flinkRestUrl", "orders-rest:8081").render())
+        .hasMessageContaining("flinkRestUrl");
   }
 
   @Test
