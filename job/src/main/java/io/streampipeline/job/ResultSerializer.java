@@ -3,6 +3,7 @@ package io.streampipeline.job;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.streampipeline.model.Format;
+import io.streampipeline.plan.JobMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes result rows to the sink topic. The key, when the sink names key columns, is a JSON object of them;
  * the value is the row as a JSON object (json) or its single string column (raw). A DELETE becomes a
- * tombstone; UPDATE_BEFORE rows never reach here (see {@link PipelineJob}).
+ * tombstone; UPDATE_BEFORE rows never reach here (see {@link PipelineJob}). Every record is counted in the sink's
+ * {@value JobMetrics#RECORDS_OUT} metric (group {@code sink=<topic>}).
  */
 final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
 
@@ -27,6 +30,7 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
   private final Format format;
   private final String[] names;
   private final int[] keyColumns;
+  private transient Counter recordsOut;
   private transient ByteArrayOutputStream buffer;
   /** One generator for all records: each record is one root-level value written into the reset buffer. */
   private transient JsonGenerator out;
@@ -40,6 +44,7 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
 
   @Override
   public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    recordsOut = context.getMetricGroup().addGroup(JobMetrics.SINK_GROUP, topic).counter(JobMetrics.RECORDS_OUT);
     buffer = new ByteArrayOutputStream(256);
     try {
       out = new JsonFactory().createGenerator(buffer);
@@ -53,6 +58,7 @@ final class ResultSerializer implements KafkaRecordSerializationSchema<Row> {
   public ProducerRecord<byte[], byte[]> serialize(Row row, KafkaSinkContext context, Long timestamp) {
     byte[] key = keyColumns.length == 0 ? null : object(row, keyColumns);
     byte[] value = row.getKind() == RowKind.DELETE ? null : value(row);
+    recordsOut.inc();
     return new ProducerRecord<>(topic, key, value);
   }
 

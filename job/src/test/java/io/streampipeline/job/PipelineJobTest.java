@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.EventTimePlan;
+import io.streampipeline.plan.JobMetrics;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.SourcePlan;
 import io.streampipeline.plan.StartingOffsets;
@@ -227,10 +228,20 @@ class PipelineJobTest {
       assertThat(actualErrors.keySet()).isEqualTo(errors.keySet());
       errors.forEach((offset, error) -> assertThat(actualErrors.get(offset)).startsWith(error));
 
-      await("dead-lettered records metric").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(METRICS.findMetrics(run.jobId(), DeadLetterSplit.DEAD_LETTERED_METRIC).values().stream()
-              .mapToLong(m -> ((Counter) m).getCount()).sum()).isEqualTo(errors.size()));
+      await("the source's and the sink's counters").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(count(run, "source.events." + JobMetrics.RECORDS_IN)).as("records in").isEqualTo(values.size());
+        assertThat(count(run, "source.events." + DeadLetterSplit.DEAD_LETTERED_METRIC)).as("dead-lettered")
+            .isEqualTo(errors.size());
+        assertThat(count(run, "sink." + out + "." + JobMetrics.RECORDS_OUT)).as("records out").isEqualTo(good.size());
+      });
     }
+  }
+
+  /** The sum over subtasks of the job's counter whose identifier ends with {@code name}. */
+  private static long count(LocalPipeline run, String name) {
+    return METRICS.findMetrics(run.jobId(), name).entrySet().stream()
+        .filter(metric -> metric.getKey().endsWith("." + name))
+        .mapToLong(metric -> ((Counter) metric.getValue()).getCount()).sum();
   }
 
   @Test

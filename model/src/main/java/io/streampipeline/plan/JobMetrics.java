@@ -28,7 +28,14 @@ import java.util.function.Predicate;
  *       Flink 1.20 cannot emit those records; the job cannot rename an SQL operator's metric, so this is
  *       the one definition of the per-pipeline number. Any value above 0 means results are missing records:
  *       raise {@code eventTime.watermarkDelay}, or fix the producer that is late.
- *   <li>{@value #DEAD_LETTERED_RECORDS}: records sent to the dead-letter topic (the job's own counter).
+ *   <li>{@value #RECORDS_IN} per source: records the job read from the source's topic, readable or not (the
+ *       job's own counter, in the metric group {@value #SOURCE_GROUP} of the source's name).
+ *   <li>{@value #DEAD_LETTERED_RECORDS} per source: records of the source sent to the dead-letter topic (the job's
+ *       own counter, in the same group).
+ *   <li>{@value #RECORDS_OUT} per sink: records the job wrote to the sink's topic, tombstones included (the job's
+ *       own counter, in the metric group {@value #SINK_GROUP} of the sink's topic; Flink puts what a sink's record
+ *       serializer registers under its {@code user} group). With exactly-once they become visible to
+ *       {@code read_committed} readers when the checkpoint that follows completes.
  *   <li>{@value #PENDING_RECORDS} per source: records in the source's Kafka partitions that the job has not read
  *       yet (Flink's standard source metric; the Kafka source sums its consumer's {@code records-lag} over the
  *       partitions each subtask reads). It is the job's own view of its backlog: committed group offsets lag a
@@ -39,6 +46,12 @@ public final class JobMetrics {
 
   public static final String LATE_RECORDS_DROPPED = "lateRecordsDropped";
   public static final String DEAD_LETTERED_RECORDS = "deadLetteredRecords";
+  public static final String RECORDS_IN = "recordsIn";
+  public static final String RECORDS_OUT = "recordsOut";
+  /** The key of the job's per-source metric group; its value is the source's name. */
+  public static final String SOURCE_GROUP = "source";
+  /** The key of the job's per-sink metric group; its value is the sink's topic. */
+  public static final String SINK_GROUP = "sink";
   public static final String PENDING_RECORDS = "pendingRecords";
 
   /** Flink truncates operator names in metric identifiers to this length (TaskMetricGroup). */
