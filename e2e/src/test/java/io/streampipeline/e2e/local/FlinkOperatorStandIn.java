@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,12 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.FlinkDeploymentSpec;
@@ -38,6 +45,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +64,17 @@ import org.slf4j.LoggerFactory;
  * from it; deletion cancels the job. A job that fails to start or ends by itself is reported FAILED with the
  * error.
  *
+ * <p>The MiniCluster is this stand-in's, started when the first deployment runs, with that deployment's
+ * {@code metrics.*} keys as cluster configuration, as a Flink cluster's pods read them at start: its metric
+ * reporters (the operator's Prometheus reporter) serve the jobs' metrics, and its REST API (on the port given at
+ * construction, where the operator is told the JobManager is) serves the endpoints the real JobManager serves. A
+ * reporter's {@code port} that another process on this machine holds is mapped to a free one
+ * ({@link #metricsPort}). Later deployments share the running cluster and its reporters: one JVM is one cluster.
+ *
  * <p>What it does not do: no pods, images, resources or pod templates (ignored); no HA (the spec's
  * {@code high-availability.*} and {@code kubernetes.*} keys are dropped: one MiniCluster has no JobManager to
- * lose); no metrics reporters (the {@code metrics.reporter.*} keys configure a cluster's pods, and reach the
- * shared MiniCluster only as job configuration, where they do nothing); {@code last-state} upgrades take a savepoint instead of using the latest checkpoint from HA metadata;
+ * lose); one cluster for every deployment instead of one per deployment (their metrics and REST API are served
+ * together, told apart by job); {@code last-state} upgrades take a savepoint instead of using the latest checkpoint from HA metadata;
  * no rollbacks, no periodic or manual savepoints (nonces), no session clusters, no finalizer (a deletion while
  * it is down is missed), no restart of a failed job from its latest checkpoint.
  */
@@ -70,6 +85,9 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlinkOperatorStandIn.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  /** Cluster configuration of the metric system (reporters, scopes), read when a cluster starts. */
+  private static final String METRICS_PREFIX = "metrics.";
+  private static final Pattern REPORTER_PORT = Pattern.compile("metrics\\.reporter\\.([^.]+)\\.port");
   /** Checkpoint and savepoint directories under their current and deprecated keys. */
   private static final Set<String> STATE_DIR_KEYS = Set.of(
       CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
@@ -77,7 +95,12 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
 
   private final KubernetesClient client;
   private final String namespace;
-  private final MiniCluster cluster;
+  private final int restPort;
+  private final int slots;
+  /** Started by the first deployment's run, on the worker thread; read by tests. */
+  private volatile MiniCluster cluster;
+  /** Each metric reporter's port as the cluster serves it, by reporter name. */
+  private final Map<String, Integer> metricsPorts = new ConcurrentHashMap<>();
   private final Path jobJar;
   private final Path stateRoot;
   /** One thread: all of a deployment's transitions happen in order, and {@link #deployed} needs no lock. */
@@ -91,14 +114,15 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
   private record Deployed(String specJson, JobID jobId, String lastSavepoint) {}
 
   /**
+   * @param slots task slots of the cluster's one TaskManager
    * @param jobJar the built bundled job, standing for the jar in the job image
    * @param stateRoot local directory standing for the durable storage of checkpoints and savepoints
    */
-  public FlinkOperatorStandIn(KubernetesClient client, String namespace, MiniCluster cluster, Path jobJar,
-      Path stateRoot) {
+  public FlinkOperatorStandIn(KubernetesClient client, String namespace, int slots, Path jobJar, Path stateRoot) {
     this.client = client;
     this.namespace = namespace;
-    this.cluster = cluster;
+    this.restPort = freePort(); // other builds on this machine may hold 8081
+    this.slots = slots;
     this.jobJar = jobJar;
     this.stateRoot = stateRoot;
   }
@@ -109,6 +133,21 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
         deployment -> deleted(deployment.getMetadata().getName())));
     LOG.info("Flink operator stand-in watching FlinkDeployments in {}", namespace);
     return this;
+  }
+
+  /** Where the cluster's REST API is (the JobManager's), from construction on, before the cluster starts. */
+  public URI restAddress() {
+    return URI.create("http://localhost:" + restPort);
+  }
+
+  /** The cluster the jobs run in, once the first deployment has started it. */
+  public MiniCluster cluster() {
+    return Objects.requireNonNull(cluster, "no FlinkDeployment has started the cluster yet");
+  }
+
+  /** The port the cluster's metric reporter {@code reporter} serves on, once the cluster runs with it. */
+  public Optional<Integer> metricsPort(String reporter) {
+    return Optional.ofNullable(metricsPorts.get(reporter));
   }
 
   /** The latest job started for a deployment, running or not. */
@@ -165,6 +204,7 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
     if (!IMAGE_JOB_JAR.equals(spec.getJob().getJarURI())) {
       throw new IllegalArgumentException("this stand-in only runs " + IMAGE_JOB_JAR + ", not " + spec.getJob().getJarURI());
     }
+    startCluster(spec);
     Configuration config = jobConfiguration(name, spec);
     SavepointRestoreSettings restore = savepoint == null ? SavepointRestoreSettings.none()
         : SavepointRestoreSettings.forPath(savepoint, Boolean.TRUE.equals(spec.getJob().getAllowNonRestoredState()));
@@ -192,6 +232,63 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
         });
     LOG.info("FlinkDeployment {}: job {} running{}", name, jobId, savepoint == null ? "" : " from " + savepoint);
     return jobId;
+  }
+
+  /**
+   * Starts the cluster, once, as the pods of {@code spec} would start: its {@code metrics.*} keys configure the
+   * metric reporters (a reporter port in use here mapped to a free one), the REST API listens on {@link #restPort}.
+   */
+  private void startCluster(FlinkDeploymentSpec spec) throws Exception {
+    if (cluster != null) {
+      return;
+    }
+    Configuration config = new Configuration();
+    Map<String, String> reporterPorts = new HashMap<>();
+    if (spec.getFlinkConfiguration() != null) {
+      spec.getFlinkConfiguration().forEach((key, value) -> {
+        if (key.startsWith(METRICS_PREFIX)) {
+          config.setString(key, value);
+        }
+        Matcher port = REPORTER_PORT.matcher(key);
+        if (port.matches()) {
+          reporterPorts.put(port.group(1), value);
+        }
+      });
+    }
+    reporterPorts.forEach((reporter, configured) -> {
+      int port = Integer.parseInt(configured.split("[-,]")[0].trim());
+      int served = available(port) ? port : freePort();
+      if (served != port) {
+        LOG.info("Metric reporter {}: port {} is in use on this machine, serving on {}", reporter, port, served);
+      }
+      config.setString(METRICS_PREFIX + "reporter." + reporter + ".port", Integer.toString(served));
+      metricsPorts.put(reporter, served);
+    });
+    config.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+    MiniCluster started = new MiniCluster(new MiniClusterConfiguration.Builder()
+        .setConfiguration(config)
+        .setNumTaskManagers(1)
+        .setNumSlotsPerTaskManager(slots)
+        .build());
+    started.start();
+    cluster = started;
+    LOG.info("Flink cluster started: REST API at {}, metric reporters on ports {}", restAddress(), metricsPorts);
+  }
+
+  private static boolean available(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
   }
 
   /**
@@ -286,9 +383,9 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
         "message", Objects.requireNonNullElse(root.getMessage(), root.toString())));
   }
 
-  /** Stops watching and cancels the jobs still running. */
+  /** Stops watching, cancels the jobs still running and stops the cluster. */
   @Override
-  public void close() {
+  public void close() throws Exception {
     if (informer != null) {
       informer.close();
     }
@@ -298,10 +395,8 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    deployed.forEach((name, d) -> {
-      if (d.jobId() != null) {
-        cluster.cancelJob(d.jobId());
-      }
-    });
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +34,7 @@ import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +76,11 @@ class WordCountPipelineEndToEndTest {
   private static final Predicate<String> EVERY_WORD = word -> true;
   /** The changed SQL's {@code WHERE CHAR_LENGTH(word) > 3}. */
   private static final Predicate<String> LONG_WORDS = word -> word.length() > 3;
+  /** The Prometheus reporter the operator configures in every FlinkDeployment, and our series on it. */
+  private static final String REPORTER = "prom";
+  private static final String SOURCE_RECORDS_IN = "flink_taskmanager_job_task_operator_source_recordsIn";
+  private static final String SOURCE_DEAD_LETTERED = "flink_taskmanager_job_task_operator_source_deadLetteredRecords";
+  private static final String SINK_RECORDS_OUT = "flink_taskmanager_job_task_operator_user_sink_recordsOut";
 
   @TempDir
   static Path work;
@@ -86,7 +88,6 @@ class WordCountPipelineEndToEndTest {
   private static TestCluster kube;
   private static KubernetesClient client;
   private static LocalKafkaBroker kafka;
-  private static MiniCluster flink;
   private static StrimziTopicOperatorStandIn strimzi;
   private static FlinkOperatorStandIn flinkOperator;
   private static StreamPipelineOperator operator;
@@ -107,23 +108,15 @@ class WordCountPipelineEndToEndTest {
     }
     client = kube.client();
     kafka = LocalKafkaBroker.start();
-    Configuration flinkConfig = new Configuration();
-    flinkConfig.set(RestOptions.BIND_PORT, "0"); // other builds on this machine may hold 8081
-    flink = new MiniCluster(new MiniClusterConfiguration.Builder()
-        .setConfiguration(flinkConfig)
-        .setNumTaskManagers(1)
-        .setNumSlotsPerTaskManager(2)
-        .build());
-    flink.start();
     namespace = kube.newNamespace("e2e");
     new PlayedOperators(client).createKafkaCluster(namespace, "events");
     strimzi = new StrimziTopicOperatorStandIn(client, namespace, kafka.admin()).start();
-    flinkOperator = new FlinkOperatorStandIn(client, namespace, flink,
+    flinkOperator = new FlinkOperatorStandIn(client, namespace, 2,
         Path.of(System.getProperty("streampipeline.job.jar", "../job/target/streampipeline-job.jar")),
         work.resolve("flink-state")).start();
-    // The MiniCluster is every FlinkDeployment's JobManager; its REST API serves the job's metrics.
+    // The stand-in's MiniCluster is every FlinkDeployment's JobManager; its REST API serves the job's metrics.
     operator = StreamPipelineOperator.start(client, OperatorConfig.fromEnvironment(Map.of(
-        "STREAMPIPELINE_FLINK_REST_URL", flink.getRestAddress().get().toString(),
+        "STREAMPIPELINE_FLINK_REST_URL", flinkOperator.restAddress().toString(),
         "STREAMPIPELINE_PROGRESS_POLL_SECONDS", "2")), Optional.empty());
     kubectl = new Kubectl(kube.kubeconfigFile());
     topics = new Topics(kafka.bootstrapServers());
@@ -131,7 +124,7 @@ class WordCountPipelineEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable closeable : new AutoCloseable[] {operator, flinkOperator, strimzi, flink, kafka, kube}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {operator, flinkOperator, strimzi, kafka, kube}) {
       if (closeable != null) {
         closeable.close();
       }
@@ -152,8 +145,22 @@ class WordCountPipelineEndToEndTest {
     JobID job = runningJob();
     assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo(job.toHexString());
 
-    feed(batch(0, 150), EVERY_WORD);
+    PrometheusScrape before = scrapeJobMetrics();
+    List<String> lines = batch(0, 150);
+    feed(lines, EVERY_WORD);
     assertSinkHoldsExpectedCounts();
+    // The job's own counters, as Prometheus scrapes them from the reporter the FlinkDeployment configures: every
+    // line read once, one upsert written per word (UPDATE_BEFORE rows are not written), nothing dead-lettered.
+    long words = lines.stream().mapToLong(line -> line.split(" ").length).sum();
+    await("the job's counters on the Prometheus reporter").atMost(TIMEOUT).untilAsserted(() -> {
+      PrometheusScrape after = scrapeJobMetrics();
+      assertThat(moved(before, after, SOURCE_RECORDS_IN, job, Map.of("source", SOURCE))).as("records in")
+          .isEqualTo(lines.size());
+      assertThat(moved(before, after, SINK_RECORDS_OUT, job, Map.of("sink", SINK))).as("records out")
+          .isEqualTo(words);
+      assertThat(moved(before, after, SOURCE_DEAD_LETTERED, job, Map.of("source", SOURCE))).as("dead-lettered")
+          .isZero();
+    });
     // Every line read: the Kafka source's pendingRecords, read through Flink's REST API, is 0.
     kubectl.run("wait", "-n", namespace, "--for=condition=CaughtUp", "sp/" + PIPELINE, "--timeout=180s");
     assertThat(pipeline().getStatus().getProgress().getSources())
@@ -179,7 +186,7 @@ class WordCountPipelineEndToEndTest {
     kubectl.run("apply", "-n", namespace, "-f", render("wordcount-long-words.yaml").toString());
     awaitReadyWithANewJob(before);
 
-    assertThat(flink.getJobStatus(before).get()).as("the job before the upgrade").isEqualTo(JobStatus.FINISHED);
+    assertThat(flinkOperator.cluster().getJobStatus(before).get()).as("the job before the upgrade").isEqualTo(JobStatus.FINISHED);
     String savepoint = pipeline().getStatus().getJob().getLastSavepoint();
     assertThat(savepoint).as("the upgrade savepoint reported on the pipeline").isNotBlank();
     assertThat(deployment().getStatus().getJobStatus().getSavepointInfo().getLastSavepoint().getLocation())
@@ -204,7 +211,7 @@ class WordCountPipelineEndToEndTest {
       assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Suspended);
       assertThat(pipeline().getStatus().getJob().getLastSavepoint()).isNotEqualTo(savepointBefore);
     });
-    assertThat(flink.getJobStatus(before).get()).as("the job stopped with a savepoint").isEqualTo(JobStatus.FINISHED);
+    assertThat(flinkOperator.cluster().getJobStatus(before).get()).as("the job stopped with a savepoint").isEqualTo(JobStatus.FINISHED);
 
     feed(batch(300, 400), LONG_WORDS);
 
@@ -234,7 +241,7 @@ class WordCountPipelineEndToEndTest {
       LOG.warn("No garbage collector: deleting the FlinkDeployment as it would");
       client.resource(deployment()).delete();
     }
-    await("job cancelled").atMost(TIMEOUT).until(() -> flink.getJobStatus(job).get() == JobStatus.CANCELED);
+    await("job cancelled").atMost(TIMEOUT).until(() -> flinkOperator.cluster().getJobStatus(job).get() == JobStatus.CANCELED);
 
     assertThat(client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems())
         .extracting(t -> t.getMetadata().getName()).containsExactlyInAnyOrder(SOURCE, SINK, DEAD_LETTER);
@@ -356,6 +363,31 @@ class WordCountPipelineEndToEndTest {
 
   // --- the cluster's side ---
 
+  /** The job's metrics as Prometheus scrapes them from the reporter the FlinkDeployment configures. */
+  private static PrometheusScrape scrapeJobMetrics() throws Exception {
+    assertThat(deployment().getSpec().getFlinkConfiguration()).as("the FlinkDeployment's reporter")
+        .containsKey("metrics.reporter." + REPORTER + ".port");
+    int port = flinkOperator.metricsPort(REPORTER)
+        .orElseThrow(() -> new AssertionError("the cluster runs no reporter " + REPORTER));
+    return PrometheusScrape.of(URI.create("http://localhost:" + port + "/metrics"));
+  }
+
+  /**
+   * How much the series {@code name} of {@code job} with {@code labels} moved from one scrape to the next
+   * (summed over subtasks; a series not there yet counts as 0 before, and must be there after). Flink's reporter
+   * writes label values with every character but letters, digits, {@code _} and {@code :} as {@code _}.
+   */
+  private static long moved(PrometheusScrape before, PrometheusScrape after, String name, JobID job,
+      Map<String, String> labels) {
+    Map<String, String> selector = new HashMap<>();
+    labels.forEach((label, value) -> selector.put(label, value.replaceAll("[^a-zA-Z0-9_:]", "_")));
+    selector.put("job_id", job.toHexString());
+    Double then = before.sum(name, selector);
+    Double now = after.sum(name, selector);
+    assertThat(now).as("series %s%s on the reporter", name, selector).isNotNull();
+    return (long) (now - (then == null ? 0 : then));
+  }
+
   /** The pipeline's YAML from the test resources with the local broker's address, as a file for kubectl. */
   private static Path render(String resource) throws IOException {
     Path source = Path.of(System.getProperty("streampipeline.examples", "src/test/resources/local"), resource);
@@ -384,7 +416,7 @@ class WordCountPipelineEndToEndTest {
   /** The job the Flink stand-in runs for the pipeline, which must be running. */
   private static JobID runningJob() throws Exception {
     JobID job = flinkOperator.lastJob(PIPELINE).orElseThrow(() -> new AssertionError("no job was started"));
-    assertThat(flink.getJobStatus(job).get()).as("job %s", job).isEqualTo(JobStatus.RUNNING);
+    assertThat(flinkOperator.cluster().getJobStatus(job).get()).as("job %s", job).isEqualTo(JobStatus.RUNNING);
     return job;
   }
 
