@@ -3,6 +3,7 @@ package io.streampipeline.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.metrics.ApiRequests;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -36,10 +37,12 @@ public final class OperatorMain {
     Optional<String> leaseNamespace = Optional.ofNullable(env.get("STREAMPIPELINE_LEADER_ELECTION_NAMESPACE"))
         .filter(s -> !s.isBlank());
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    ApiRequests requests = new ApiRequests();
+    try (KubernetesClient client = requests.instrument(new KubernetesClientBuilder()).build()) {
       LOG.info("Starting StreamPipeline operator against {} (namespaces: {})", client.getMasterUrl(),
           config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces());
       StreamPipelineOperator operator = StreamPipelineOperator.start(client, config, leaseNamespace);
+      operator.metrics().countRequests(requests);
       EndpointServer health = EndpointServer.health(healthPort, operator::isHealthy);
       EndpointServer metrics = EndpointServer.metrics(metricsPort, operator.metrics()::scrape);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
@@ -21,9 +23,10 @@ import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.metrics.ApiRequests;
 import io.streampipeline.operator.testing.ArgoCdHealth;
-import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.Pipelines;
+import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
@@ -49,6 +52,7 @@ class StreamPipelineOperatorTest {
   private static TestCluster cluster;
   private static KubernetesClient client;
   private static PlayedOperators played;
+  private static KubernetesClient operatorClient;
   private static StreamPipelineOperator operator;
   private static EndpointServer metricsEndpoint;
 
@@ -62,7 +66,12 @@ class StreamPipelineOperatorTest {
     }
     client = cluster.client();
     played = new PlayedOperators(client);
-    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    // The operator's own client, counting its requests as OperatorMain's does.
+    ApiRequests requests = new ApiRequests();
+    operatorClient = requests.instrument(new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(cluster.kubeconfigYaml()))).build();
+    operator = StreamPipelineOperator.start(operatorClient, OperatorConfig.defaults(), Optional.empty());
+    operator.metrics().countRequests(requests);
     metricsEndpoint = EndpointServer.metrics(0, () -> operator.metrics().scrape());
   }
 
@@ -73,6 +82,9 @@ class StreamPipelineOperatorTest {
     }
     if (operator != null) {
       operator.close();
+    }
+    if (operatorClient != null) {
+      operatorClient.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -204,6 +216,14 @@ class StreamPipelineOperatorTest {
       assertThat(after.value("operator_sdk_reconciliations_success_total", "", ""))
           .as("%s", after.series("operator_sdk_reconciliations_success_total"))
           .isGreaterThan(before.value("operator_sdk_reconciliations_success_total", "", ""));
+      // Its requests to the API server: the three topics created, the status written.
+      assertThat(after.value("streampipeline_kubernetes_requests_total", "resource", "kafkatopics")
+          - before.value("streampipeline_kubernetes_requests_total", "resource", "kafkatopics"))
+          .as("%s", after.series("streampipeline_kubernetes_requests_total")).isGreaterThanOrEqualTo(3);
+      assertThat(after.value("streampipeline_kubernetes_requests_total", "resource", "streampipelines/status"))
+          .isGreaterThan(before.value("streampipeline_kubernetes_requests_total", "resource", "streampipelines/status"));
+      // Reconcile durations have buckets, so a p99 can be computed.
+      assertThat(after.series("operator_sdk_controllers_execution_reconcile_seconds_bucket")).isNotEmpty();
     });
     PrometheusText text = scrape();
     assertThat(text.series("streampipeline_pipelines")).as("one series per phase").hasSize(Phase.values().length);

@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streampipeline.operator.api.Phase;
@@ -33,19 +36,37 @@ import java.util.stream.Stream;
  *       phase, zero included, so that an alert on {@code phase="Failed"} sees the series before the first failure);
  *   <li>{@code streampipeline_gate_wait_seconds{gate="topics"|"job"}}: how long pipelines waited at a gate, recorded
  *       when it opens: {@code topics} from TopicsReady turning False (a new or grown topic) to True, {@code job}
- *       from the topics being ready (or the job stopping, whichever came later) to the job running the spec.
+ *       from the topics being ready (or the job stopping, whichever came later) to the job running the spec;
+ *   <li>{@code streampipeline_kubernetes_requests_total{verb,resource,code}}: the operator's requests to the API
+ *       server (see {@link ApiRequests});
+ *   <li>JOSDK's reconcile timers ({@code operator_sdk_controllers_execution_*_seconds}) with histogram buckets, so
+ *       that a p99 of reconcile duration can be read off them.
  * </ul>
  */
 public final class OperatorMetrics {
 
   static final String PIPELINES = "streampipeline.pipelines";
   static final String GATE_WAIT = "streampipeline.gate.wait";
+  /** JOSDK's timers of reconcile (and cleanup) executions. */
+  static final String JOSDK_EXECUTION = "operator.sdk.controllers.execution.";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer topicsGate;
   private final Timer jobGate;
 
   public OperatorMetrics() {
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getType() == Meter.Type.TIMER && id.getName().startsWith(JOSDK_EXECUTION)) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true)
+              .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+              .maximumExpectedValue((double) Duration.ofMinutes(1).toNanos())
+              .build().merge(config);
+        }
+        return config;
+      }
+    });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -107,6 +128,11 @@ public final class OperatorMetrics {
         .map(Condition::getLastTransitionTime)
         .filter(Objects::nonNull)
         .map(Instant::parse);
+  }
+
+  /** Counts the API requests {@code requests} sees (an interceptor of the operator's client) from now on. */
+  public void countRequests(ApiRequests requests) {
+    requests.bindTo(registry);
   }
 
   /** The Prometheus text exposition of every metric. */
