@@ -1,145 +1,189 @@
 package io.streampipeline.operator.bench;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import io.streampipeline.operator.StreamPipelineOperator;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
-import io.streampipeline.operator.config.OperatorConfig;
-import io.streampipeline.operator.testing.PlayedOperators;
+import io.streampipeline.operator.testing.OperatorProcess;
 import io.streampipeline.operator.testing.Pipelines;
+import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
- * Applies N pipelines (default 1,000) to a real kube-apiserver with the operator running in this JVM and
- * Strimzi/Flink played by a watcher that marks each child ready as soon as it appears. Prints the time until
- * all are Ready, p50/p99 of create-to-FlinkDeployment latency (all topics created, gated on their readiness,
- * then the deployment), the operator's API writes during a full no-op resync (an operator restart), and heap
- * after convergence. Run with {@code bench/operator-bench.sh [N]}.
+ * Applies N pipelines (default 1,000) to a real kube-apiserver + etcd with the operator in a JVM of its own
+ * ({@link OperatorProcess}, as in its pod), and Strimzi and the Flink operator played in this JVM by watchers that
+ * mark each child ready as soon as it appears. The client applies the pipelines from several threads, each with
+ * distinct SQL. Prints: the client's apply rate; the time from the first apply until every pipeline is Running;
+ * create → first status p50/p99 (the operator's queue latency plus its first reconcile: JOSDK exports no queue
+ * latency) and create → Running p50/p99; the reconcile duration p99 from the operator's own histogram; the
+ * operator's API writes per pipeline by resource and verb (its {@code streampipeline_kubernetes_requests_total});
+ * its live heap after a full GC (jcmd), alone in its JVM; and the writes of a no-op resync (a restarted operator
+ * reconciling every pipeline again). Run with {@code bench/operator-bench.sh}; options {@code --pipelines 1000
+ * --client-threads 16 --played-threads 8 --xmx 512m}.
  */
 public final class OperatorBenchmark {
 
   public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>(Map.of("pipelines", "1000", "client-threads", "16",
+        "played-threads", "8", "xmx", "512m"));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
+        throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + options.keySet());
+      }
+      options.put(args[i].substring(2), args[i + 1]);
+    }
     try {
-      run(args.length > 0 ? Integer.parseInt(args[0]) : 1000);
+      run(Integer.parseInt(options.get("pipelines")), Integer.parseInt(options.get("client-threads")),
+          Integer.parseInt(options.get("played-threads")), options.get("xmx"));
     } finally {
       // Informer and executor threads must not keep a failed run alive.
       System.exit(0);
     }
   }
 
-  private static void run(int count) throws Exception {
+  private static void run(int count, int clientThreads, int playedThreads, String xmx) throws Exception {
+    System.out.printf("OperatorBenchmark: %d pipelines, %d client threads, %d played-operator threads, operator -Xmx%s,"
+        + " %d cores, load average %s%n", count, clientThreads, playedThreads, xmx,
+        Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    Path log = Files.createTempFile("operator-bench", ".log");
     try (TestCluster cluster = TestCluster.start().withAllCrds()) {
       KubernetesClient admin = cluster.client();
       String namespace = cluster.newNamespace("bench");
       PlayedOperators played = new PlayedOperators(admin);
       played.createKafkaCluster(namespace, "events");
-
-      Map<String, Long> createdAt = new ConcurrentHashMap<>();
-      Map<String, Long> deployedAt = new ConcurrentHashMap<>();
-      ExecutorService playing = Executors.newFixedThreadPool(4);
+      ExecutorService playing = Executors.newFixedThreadPool(playedThreads);
       admin.resources(KafkaTopic.class).inNamespace(namespace).inform(onAdd(t ->
           playing.submit(() -> played.topicReady(namespace, t.getMetadata().getName()))));
-      admin.resources(FlinkDeployment.class).inNamespace(namespace).inform(onAdd(d -> {
-        deployedAt.putIfAbsent(d.getMetadata().getName(), System.nanoTime());
-        playing.submit(() -> played.flinkRunning(namespace, d.getMetadata().getName(), "job-" + d.getMetadata().getName()));
+      admin.resources(FlinkDeployment.class).inNamespace(namespace).inform(onAdd(d -> playing.submit(() ->
+          played.flinkRunning(namespace, d.getMetadata().getName(), "job-" + d.getMetadata().getName()))));
+
+      Map<String, Long> createdAt = new ConcurrentHashMap<>();
+      Map<String, Long> firstStatusAt = new ConcurrentHashMap<>();
+      Map<String, Long> runningAt = new ConcurrentHashMap<>();
+      admin.resources(StreamPipeline.class).inNamespace(namespace).inform(onChange(p -> {
+        long now = System.nanoTime();
+        if (p.getStatus() != null) {
+          firstStatusAt.putIfAbsent(p.getMetadata().getName(), now);
+          if (p.getStatus().getPhase() == Phase.Running) {
+            runningAt.putIfAbsent(p.getMetadata().getName(), now);
+          }
+        }
       }));
 
-      AtomicLong writes = new AtomicLong();
-      KubernetesClient operatorClient = countingWrites(cluster.kubeconfigYaml(), writes);
-      StreamPipelineOperator operator = StreamPipelineOperator.start(operatorClient, OperatorConfig.defaults(), Optional.empty());
+      OperatorProcess operator = OperatorProcess.start(cluster.kubeconfigFile(), xmx, Map.of(), log);
+      operator.scrape(); // started and serving
 
+      ExecutorService client = Executors.newFixedThreadPool(clientThreads);
+      List<Future<?>> applies = new ArrayList<>();
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
-        StreamPipeline pipeline = Pipelines.wordCount(admin, namespace);
-        String name = "wordcount-" + i;
-        pipeline.getMetadata().setName(name);
-        pipeline.getSpec().getSources().get(0).setTopic("lines-" + i);
-        pipeline.getSpec().getSink().setTopic("word-counts-" + i);
-        pipeline.getSpec().getDeadLetter().setTopic("lines-dlq-" + i);
-        createdAt.put(name, System.nanoTime());
-        admin.resource(pipeline).create();
+        int n = i;
+        applies.add(client.submit(() -> {
+          StreamPipeline pipeline = Pipelines.wordCount(admin, namespace);
+          String name = "wordcount-" + n;
+          pipeline.getMetadata().setName(name);
+          pipeline.getSpec().getSources().get(0).setTopic("lines-" + n);
+          pipeline.getSpec().getSink().setTopic("word-counts-" + n);
+          pipeline.getSpec().getDeadLetter().setTopic("lines-dlq-" + n);
+          pipeline.getSpec().getTransform().setSql("SELECT word, COUNT(*) AS cnt FROM lines,"
+              + " LATERAL TABLE(SPLIT_WORDS(line)) AS T(word) WHERE word <> 'stop" + n + "' GROUP BY word");
+          createdAt.put(name, System.nanoTime());
+          admin.resource(pipeline).create();
+        }));
+      }
+      for (Future<?> apply : applies) {
+        apply.get();
       }
       long applied = System.nanoTime();
+      client.shutdown();
       long lastReport = System.nanoTime();
-      while (readyCount(admin, namespace) < count) {
-        TimeUnit.MILLISECONDS.sleep(500);
+      while (runningAt.size() < count) {
+        TimeUnit.MILLISECONDS.sleep(100);
+        if (!operator.isAlive()) {
+          throw new IllegalStateException("the operator exited (-Xmx" + xmx + " too small?); its log: " + log);
+        }
         if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
           lastReport = System.nanoTime();
-          System.out.println("phases: " + admin.resources(StreamPipeline.class).inNamespace(namespace).list().getItems()
-              .stream().collect(java.util.stream.Collectors.groupingBy(
-                  p -> p.getStatus() == null ? "none" : String.valueOf(p.getStatus().getPhase()),
-                  java.util.stream.Collectors.counting())));
+          System.out.printf("  %.0f s: %d with a status, %d Running%n", seconds(lastReport - start),
+              firstStatusAt.size(), runningAt.size());
         }
         if (Duration.ofNanos(System.nanoTime() - start).toMinutes() > 30) {
-          throw new IllegalStateException("not all pipelines Ready after 30 minutes: " + readyCount(admin, namespace));
+          throw new IllegalStateException("not all pipelines Running after 30 minutes: " + runningAt.size());
         }
       }
       long allReady = System.nanoTime();
-
-      List<Long> latencies = new ArrayList<>();
-      createdAt.forEach((name, t0) -> latencies.add(deployedAt.get(name) - t0));
-      Collections.sort(latencies);
-
-      System.gc();
-      TimeUnit.SECONDS.sleep(2);
-      System.gc();
-      long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-
+      PrometheusSamples metrics = new PrometheusSamples(operator.scrape());
+      long heap = operator.liveHeapBytes();
       operator.close();
-      writes.set(0);
-      StreamPipelineOperator resynced = StreamPipelineOperator.start(operatorClient, OperatorConfig.defaults(), Optional.empty());
-      TimeUnit.SECONDS.sleep(30);
-      long resyncWrites = writes.get();
+
+      OperatorProcess resynced = OperatorProcess.start(cluster.kubeconfigFile(), xmx, Map.of(), log);
+      long resyncStart = System.nanoTime();
+      PrometheusSamples resync = new PrometheusSamples(resynced.scrape());
+      while (resync.sum("operator_sdk_reconciliations_started_total", l -> true) < count) {
+        if (System.nanoTime() - resyncStart > TimeUnit.MINUTES.toNanos(10)) {
+          throw new IllegalStateException("the restarted operator did not reconcile every pipeline in 10 minutes");
+        }
+        TimeUnit.MILLISECONDS.sleep(500);
+        resync = new PrometheusSamples(resynced.scrape());
+      }
+      double resyncSeconds = seconds(System.nanoTime() - resyncStart);
+      TimeUnit.SECONDS.sleep(10);
+      resync = new PrometheusSamples(resynced.scrape());
       resynced.close();
       playing.shutdownNow();
 
-      System.out.printf("pipelines:                         %d%n", count);
-      System.out.printf("apply %d pipelines (client side):  %.1f s%n", count, seconds(applied - start));
-      System.out.printf("time until all Ready:              %.1f s%n", seconds(allReady - start));
-      System.out.printf("create -> FlinkDeployment p50:     %.0f ms%n", millis(percentile(latencies, 0.50)));
-      System.out.printf("create -> FlinkDeployment p99:     %.0f ms%n", millis(percentile(latencies, 0.99)));
-      System.out.printf("API writes in a no-op resync:      %d (restart of the operator, 30 s observed; target 0)%n", resyncWrites);
-      System.out.printf("heap after convergence:            %d MiB (this JVM: operator, played operators and benchmark)%n",
-          heap / (1024 * 1024));
+      Map<String, Double> writes = metrics.writesByResource();
+      double totalWrites = writes.values().stream().mapToDouble(Double::doubleValue).sum();
+      System.out.printf("pipelines:                              %d%n", count);
+      System.out.printf("client apply (%2d threads):              %.1f s, %.0f pipelines/s%n", clientThreads,
+          seconds(applied - start), count / seconds(applied - start));
+      System.out.printf("first apply -> all Running:             %.1f s (target <= 30 s)%n", seconds(allReady - start));
+      System.out.printf("create -> first status p50 / p99:       %.0f / %.0f ms (queue latency + first reconcile)%n",
+          millis(percentile(latencies(createdAt, firstStatusAt), 0.50)),
+          millis(percentile(latencies(createdAt, firstStatusAt), 0.99)));
+      System.out.printf("create -> Running p50 / p99:            %.0f / %.0f ms%n",
+          millis(percentile(latencies(createdAt, runningAt), 0.50)),
+          millis(percentile(latencies(createdAt, runningAt), 0.99)));
+      System.out.printf("reconcile duration p99:                 <= %.3f s (histogram bucket bound)%n",
+          metrics.quantile("operator_sdk_controllers_execution_reconcile_seconds", 0.99));
+      System.out.printf("reconciles:                             %.0f (%.1f per pipeline)%n",
+          metrics.sum("operator_sdk_reconciliations_started_total", l -> true),
+          metrics.sum("operator_sdk_reconciliations_started_total", l -> true) / count);
+      System.out.printf("operator API writes per pipeline:       %.2f%n", totalWrites / count);
+      writes.forEach((what, n) -> System.out.printf("    %-36s %.2f per pipeline%n", what, n / count));
+      System.out.printf("operator live heap after full GC:       %d MiB (%d KiB per pipeline; target <= 256 MiB at 1,000)%n",
+          heap >> 20, heap / count >> 10);
+      System.out.printf("no-op resync:                           %.0f API writes while a restarted operator reconciled"
+          + " all %d pipelines in %.1f s (target 0)%n",
+          resync.writesByResource().values().stream().mapToDouble(Double::doubleValue).sum(), count, resyncSeconds);
     }
   }
 
-  private static long readyCount(KubernetesClient client, String namespace) {
-    return client.resources(StreamPipeline.class).inNamespace(namespace).list().getItems().stream()
-        .filter(p -> p.getStatus() != null && p.getStatus().getPhase() == Phase.Running).count();
-  }
-
-  private static KubernetesClient countingWrites(String kubeconfig, AtomicLong writes) {
-    Interceptor counter = new Interceptor() {
-      @Override
-      public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        if (!"GET".equals(request.method())) {
-          writes.incrementAndGet();
-        }
+  private static List<Long> latencies(Map<String, Long> from, Map<String, Long> to) {
+    List<Long> latencies = new ArrayList<>();
+    from.forEach((name, t0) -> {
+      Long t1 = to.get(name);
+      if (t1 != null) {
+        latencies.add(t1 - t0);
       }
-    };
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-writes", counter))
-        .build();
+    });
+    Collections.sort(latencies);
+    return latencies;
   }
 
   private static <T> ResourceEventHandler<T> onAdd(java.util.function.Consumer<T> action) {
@@ -157,8 +201,25 @@ public final class OperatorBenchmark {
     };
   }
 
+  private static <T> ResourceEventHandler<T> onChange(java.util.function.Consumer<T> action) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        action.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        action.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
+  }
+
   private static long percentile(List<Long> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
   private static double seconds(long nanos) {
