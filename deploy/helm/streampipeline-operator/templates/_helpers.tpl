@@ -70,6 +70,15 @@ system:discovery ClusterRole grants it to every authenticated user.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkas"]
   verbs: ["get"]
+- apiGroups: ["kafka.strimzi.io"]
+  resources: ["kafkausers"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+# Secrets are only read, never written: the credentials Secrets the Flink pods mount are checked for their keys,
+# and their resourceVersions restart the job when they change. The informer lists only Secrets labelled
+# strimzi.io/cluster (RBAC cannot narrow list/watch by label; watchNamespaces narrows it by namespace).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["flink.apache.org"]
   resources: ["flinkdeployments"]
   verbs: ["list", "watch", "create", "patch"]

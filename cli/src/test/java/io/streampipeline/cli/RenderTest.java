@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.streampipeline.model.KafkaAuthenticationSpec;
+import io.streampipeline.model.KafkaAuthenticationType;
 import io.streampipeline.model.S3StorageSpec;
 import io.streampipeline.model.StateStorageSpec;
 import io.streampipeline.operator.api.StreamPipeline;
@@ -76,6 +79,36 @@ class RenderTest {
         .doesNotContain("s3.access-key");
   }
 
+  /** A pipeline on a secured listener: its KafkaUser with the pipeline's ACLs, the mounted Secrets, no secret. */
+  @Test
+  void renderShowsTheKafkaUserAndTheSecretWiring(@TempDir Path dir) throws IOException {
+    StreamPipeline pipeline = PipelineFiles.readOne(example("wordcount", "pipeline.yaml"));
+    pipeline.getSpec().getKafka().setListener("tls");
+    pipeline.getSpec().getKafka().setAuthentication(new KafkaAuthenticationSpec(KafkaAuthenticationType.SCRAM_SHA_512,
+        null));
+    Path file = dir.resolve("pipeline.yaml");
+    Files.writeString(file, Serialization.asYaml(pipeline));
+
+    Cli.Result result = Cli.run("render", "-f", file, "--namespace", "streams");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    List<HasMetadata> children = parse(result.out());
+    KafkaUser user = children.stream().filter(KafkaUser.class::isInstance).map(KafkaUser.class::cast).findFirst()
+        .orElseThrow(() -> new AssertionError("no KafkaUser in " + result.out()));
+    assertThat(user.getMetadata().getName()).isEqualTo("streampipeline-wordcount");
+    assertThat(user.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "events");
+    assertThat(Serialization.asJson(user.getSpec().getAuthorization())).contains("\"type\":\"simple\"",
+        "\"operations\":[\"Read\"]", "\"operations\":[\"Write\"]", "streampipeline.streams.wordcount");
+    FlinkDeployment deployment = children.stream().filter(FlinkDeployment.class::isInstance)
+        .map(FlinkDeployment.class::cast).findFirst().orElseThrow();
+    assertThat(deployment.getSpec().getPodTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("events-cluster-ca-cert", "streampipeline-wordcount");
+    assertThat(result.out()).contains("# Listener 'tls' assumed TLS, taking scram-sha-512",
+        "# Secret streampipeline-wordcount (keys sasl.jaas.config) is mounted at /etc/streampipeline/kafka/user",
+        "${directory:/etc/streampipeline/kafka/user:sasl.jaas.config}");
+  }
+
   @Test
   void renderRefusesStateStorageThatCannotWork(@TempDir Path dir) throws IOException {
     StreamPipeline pipeline = PipelineFiles.readOne(example("wordcount", "pipeline.yaml"));
@@ -118,7 +151,7 @@ class RenderTest {
     assertThat(result.errLines()).singleElement().asString().contains("Missing required option: '--file=PIPELINE.yaml'");
   }
 
-  /** Each document as the model class of its kind: KafkaTopic, FlinkDeployment. */
+  /** Each document as the model class of its kind: KafkaTopic, KafkaUser, FlinkDeployment. */
   private static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> resources = new ArrayList<>();
     try (MappingIterator<JsonNode> documents = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
@@ -126,6 +159,7 @@ class RenderTest {
         JsonNode document = documents.nextValue();
         Class<? extends HasMetadata> type = switch (document.path("kind").asText()) {
           case "KafkaTopic" -> KafkaTopic.class;
+          case "KafkaUser" -> KafkaUser.class;
           case "FlinkDeployment" -> FlinkDeployment.class;
           default -> throw new AssertionError("unexpected document: " + document);
         };

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Format;
+import io.streampipeline.model.KafkaAuthenticationSpec;
+import io.streampipeline.model.KafkaAuthenticationType;
 import io.streampipeline.model.SourceSpec;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.testing.Pipelines;
@@ -49,6 +51,21 @@ class AdmissionTest {
   @Test
   void aMissingKafkaClusterIsRefused() {
     assertRefused(p -> p.getSpec().getKafka().setCluster(null), "spec.kafka.cluster: Required value");
+  }
+
+  @Test
+  void authenticationWithoutAListenerIsRefused() {
+    assertRefused(p -> p.getSpec().getKafka().setAuthentication(new KafkaAuthenticationSpec(
+        KafkaAuthenticationType.SCRAM_SHA_512, null)), "spec.kafka.authentication: Invalid value: \"object\":"
+        + " spec.kafka.authentication needs spec.kafka.listener");
+  }
+
+  @Test
+  void anUnknownAuthenticationTypeIsRefused() {
+    assertRefused(p -> {
+      p.getSpec().getKafka().setListener("tls");
+      p.getSpec().getKafka().setAuthentication(new KafkaAuthenticationSpec(null, null));
+    }, "spec.kafka.authentication.type: Required value");
   }
 
   @Test

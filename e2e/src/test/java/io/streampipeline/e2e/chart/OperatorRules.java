@@ -15,6 +15,8 @@ final class OperatorRules {
       "streampipeline.io/streampipelines/status", List.of("patch"),
       "kafka.strimzi.io/kafkatopics", List.of("create", "delete", "get", "list", "patch", "watch"),
       "kafka.strimzi.io/kafkas", List.of("get"),
+      "kafka.strimzi.io/kafkausers", List.of("create", "get", "list", "patch", "watch"),
+      "core/secrets", List.of("get", "list", "watch"),
       "flink.apache.org/flinkdeployments", List.of("create", "list", "patch", "watch"),
       "core/events", List.of("create"));
 

@@ -39,6 +39,8 @@ public class StreamPipelineStatus {
   @JsonPropertyDescription("How far the running job is behind its sources, coarse (see CaughtUp); absent while the"
       + " job is not running.")
   private ProgressStatus progress;
+  @JsonPropertyDescription("How the job reaches Kafka: listener, security, Kafka user, credentials readiness.")
+  private KafkaAccessStatus kafka;
 
   public Optional<Condition> condition(String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
@@ -108,16 +110,25 @@ public class StreamPipelineStatus {
     this.progress = progress;
   }
 
+  public KafkaAccessStatus getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaAccessStatus kafka) {
+    this.kafka = kafka;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StreamPipelineStatus s && Objects.equals(observedGeneration, s.observedGeneration)
         && phase == s.phase && Objects.equals(conditions, s.conditions) && Objects.equals(topics, s.topics)
         && Objects.equals(topicsReady, s.topicsReady) && Objects.equals(job, s.job)
-        && Objects.equals(error, s.error) && Objects.equals(progress, s.progress);
+        && Objects.equals(error, s.error) && Objects.equals(progress, s.progress)
+        && Objects.equals(kafka, s.kafka);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error, progress);
+    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error, progress, kafka);
   }
 }

@@ -1,6 +1,7 @@
 package io.streampipeline.operator.children;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -33,6 +34,8 @@ final class FlinkDeploymentTemplate {
   private static final long FLINK_UID = 9999L;
   /** Where Flink's Prometheus reporter serves /metrics in every JobManager and TaskManager pod. */
   static final int PROMETHEUS_PORT = 9249;
+  /** Mounted credentials: readable by their owner and the pod's fsGroup (the Flink user's group), no one else. */
+  private static final int SECRET_FILE_MODE = 0440;
 
   /**
    * Savepoints the Flink operator keeps in its history (and disposes of beyond): enough to go back a few upgrades,
@@ -46,7 +49,8 @@ final class FlinkDeploymentTemplate {
   private FlinkDeploymentTemplate() {}
 
   /** @throws InvalidPlanException when the pipeline's state storage cannot work; nothing is built then */
-  static FlinkDeployment build(StreamPipeline pipeline, PipelinePlan plan, OperatorConfig config) {
+  static FlinkDeployment build(StreamPipeline pipeline, PipelinePlan plan, OperatorConfig config,
+      KafkaConnection connection, Long credentialsVersion) {
     JobSpec job = pipeline.getSpec().getJob() == null ? new JobSpec() : pipeline.getSpec().getJob();
     StateStorage storage = StateStorage.of(pipeline, config);
     List<Problem> storageProblems = storage.problems();
@@ -64,7 +68,8 @@ final class FlinkDeploymentTemplate {
     spec.setFlinkVersion(FlinkVersion.v1_20);
     spec.setServiceAccount(config.flinkServiceAccount());
     spec.setFlinkConfiguration(flinkConfiguration(pipeline, plan, job, storage));
-    spec.setPodTemplate(podTemplate(pipeline.getMetadata().getName(), storage));
+    spec.setPodTemplate(podTemplate(pipeline.getMetadata().getName(), storage, connection));
+    spec.setRestartNonce(credentialsVersion);
     spec.setJobManager(new JobManagerSpec(resource(job.getJobManager()), 1, null));
     spec.setTaskManager(new TaskManagerSpec(resource(job.getTaskManager()), null, null));
 
@@ -137,9 +142,10 @@ final class FlinkDeploymentTemplate {
    * state storage needs. A PVC is mounted at the state path and made writable by the Flink user through
    * {@code fsGroup} (volumes that honour it; hostPath-based provisioners such as kind's local-path create
    * world-writable directories instead); ownership is changed only when the volume's root does not match yet, so
-   * that a large volume is not walked at every pod start.
+   * that a large volume is not walked at every pod start. The Kafka connection's Secrets are mounted read only,
+   * readable by the Flink group only, with just the keys the clients read.
    */
-  private static PodTemplateSpec podTemplate(String pipeline, StateStorage storage) {
+  private static PodTemplateSpec podTemplate(String pipeline, StateStorage storage, KafkaConnection connection) {
     ContainerBuilder container = new ContainerBuilder()
         .withName("flink-main-container")
         .addNewPort().withName("metrics").withContainerPort(PROMETHEUS_PORT).withProtocol("TCP").endPort()
@@ -170,6 +176,16 @@ final class FlinkDeploymentTemplate {
       container.addNewVolumeMount().withName(StateStorage.VOLUME).withMountPath(storage.mountPath()).endVolumeMount();
       pod.editSpec().addToVolumes(new VolumeBuilder().withName(StateStorage.VOLUME)
           .withNewPersistentVolumeClaim(storage.spec().getPvc().getClaimName(), false).build()).endSpec();
+    }
+    for (KafkaConnection.MountedSecret secret : connection.secrets()) {
+      container.addNewVolumeMount().withName(secret.volume()).withMountPath(secret.mountPath()).withReadOnly(true)
+          .endVolumeMount();
+      pod.editSpec().addToVolumes(new VolumeBuilder().withName(secret.volume())
+          .withNewSecret()
+            .withSecretName(secret.secretName())
+            .withDefaultMode(SECRET_FILE_MODE)
+            .withItems(secret.keys().stream().map(key -> new KeyToPath(key, null, key)).toList())
+          .endSecret().build()).endSpec();
     }
     return pod.editSpec().addToContainers(container.build()).endSpec().build();
   }

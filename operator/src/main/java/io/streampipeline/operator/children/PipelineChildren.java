@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.streampipeline.model.StreamPipelineSpec;
 import io.streampipeline.model.TopicsSpec.DeletionPolicy;
 import io.streampipeline.operator.api.StreamPipeline;
@@ -18,8 +19,8 @@ import java.util.Map;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
- * What a pipeline should create: pure functions from a {@link StreamPipeline} to its desired KafkaTopics and
- * FlinkDeployment. The reconciler applies them; {@code streampipeline render} prints them.
+ * What a pipeline should create: pure functions from a {@link StreamPipeline} to its desired KafkaTopics,
+ * KafkaUser and FlinkDeployment. The reconciler applies them; {@code streampipeline render} prints them.
  */
 public final class PipelineChildren {
 
@@ -75,8 +76,31 @@ public final class PipelineChildren {
         pipeline.getSpec());
   }
 
+  /** The plan with the connection's bootstrap servers and Kafka client properties. */
+  public static PipelinePlan plan(StreamPipeline pipeline, KafkaConnection connection) {
+    return plan(pipeline).withKafka(connection.bootstrapServers(),
+        connection.kafkaProperties().isEmpty() ? null : connection.kafkaProperties());
+  }
+
+  /** The FlinkDeployment, with the connection {@link KafkaConnection#assumed} for the spec (as render shows it). */
   public static FlinkDeployment flinkDeployment(StreamPipeline pipeline, OperatorConfig config) {
-    return FlinkDeploymentTemplate.build(pipeline, plan(pipeline), config);
+    return flinkDeployment(pipeline, config, KafkaConnection.assumed(pipeline), null);
+  }
+
+  /**
+   * @param credentialsVersion stands for the versions of the Secrets the pods mount, as the FlinkDeployment's
+   *     {@code restartNonce}: when one changes (a rotated password or certificate) the Flink operator restarts the
+   *     job, whose clients read their credentials when they start; null without Secrets
+   */
+  public static FlinkDeployment flinkDeployment(StreamPipeline pipeline, OperatorConfig config,
+      KafkaConnection connection, Long credentialsVersion) {
+    return FlinkDeploymentTemplate.build(pipeline, plan(pipeline, connection), config, connection,
+        credentialsVersion);
+  }
+
+  /** The KafkaUser the operator creates for the pipeline; only for a connection with a {@code kafkaUser}. */
+  public static KafkaUser kafkaUser(StreamPipeline pipeline, KafkaConnection connection) {
+    return KafkaUserTemplate.build(pipeline, plan(pipeline, connection), connection);
   }
 
   public static OwnerReference ownerReference(StreamPipeline pipeline) {

@@ -2,6 +2,7 @@ package io.streampipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.streampipeline.operator.api.StreamPipeline;
+import io.streampipeline.operator.children.KafkaConnection;
 import io.streampipeline.operator.children.PipelineChildren;
 import io.streampipeline.operator.config.OperatorConfig;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
@@ -21,8 +22,9 @@ class FlinkDeploymentApplier {
     this.config = config;
   }
 
-  FlinkDeployment apply(StreamPipeline pipeline, FlinkDeployment actual) {
-    FlinkDeployment desired = PipelineChildren.flinkDeployment(pipeline, config);
+  FlinkDeployment apply(StreamPipeline pipeline, FlinkDeployment actual, KafkaConnection connection,
+      Long credentialsVersion) {
+    FlinkDeployment desired = PipelineChildren.flinkDeployment(pipeline, config, connection, credentialsVersion);
     if (!ChildDiff.needsApply(desired, actual, desired.getSpec(), actual == null ? null : actual.getSpec())) {
       return actual;
     }

@@ -1,5 +1,6 @@
 package io.streampipeline.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -12,16 +13,22 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.StreamPipelineStatus;
 import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.children.ChildLabels;
+import io.streampipeline.operator.children.KafkaAccessRefused;
+import io.streampipeline.operator.children.KafkaConnection;
+import io.streampipeline.operator.children.KafkaListener;
 import io.streampipeline.operator.children.StateStorage;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.OperatorMetrics;
 import io.streampipeline.operator.progress.JobProgressPoller;
+import io.streampipeline.operator.status.Conditions;
 import io.streampipeline.operator.status.EventRecorder;
 import io.streampipeline.operator.status.PipelineStatusComputer;
 import io.streampipeline.operator.status.Reasons;
@@ -39,8 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a StreamPipeline: check what only the operator can check, bring the KafkaTopics to the spec,
- * create or update the FlinkDeployment once every topic is Ready, and write what was observed to the status.
+ * Reconciles a StreamPipeline: check what only the operator can check (the Kafka listener included), bring the
+ * KafkaTopics and the KafkaUser to the spec, create or update the FlinkDeployment once every topic is Ready and the
+ * credentials are usable, and write what was observed to the status.
  * It holds no finalizer: children are removed by owner references, so nothing can hang a namespace.
  */
 @ControllerConfiguration(name = "streampipeline")
@@ -53,6 +61,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final ClusterApis apis;
   private final TopicApplier topics;
   private final FlinkDeploymentApplier deployments;
+  private final KafkaAccessGate accessGate;
   private final EventRecorder events;
   private final OperatorConfig config;
   private final Clock clock;
@@ -60,11 +69,14 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final JobProgressPoller progress;
   /** Every KafkaTopic in the watched namespaces, ours or not: foreign topics are found here without API calls. */
   private volatile InformerEventSource<KafkaTopic, StreamPipeline> allTopics;
+  /** The Secrets labelled {@code strimzi.io/cluster}: Strimzi's user and CA Secrets, and user-made ones so labelled. */
+  private volatile InformerEventSource<Secret, StreamPipeline> secrets;
 
   public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.apis = new ClusterApis(client, clock);
     this.topics = new TopicApplier(client);
     this.deployments = new FlinkDeploymentApplier(client, config);
+    this.accessGate = new KafkaAccessGate(client);
     this.events = new EventRecorder(client);
     this.config = config;
     this.clock = clock;
@@ -84,7 +96,28 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
             .withLabelSelector(ChildLabels.SELECTOR)
             .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
             .build(), context);
-    return List.of(allTopics, deploymentSource, progress.eventSource(context));
+    var userSource = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(KafkaUser.class, StreamPipeline.class)
+            .withLabelSelector(ChildLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
+            .build(), context);
+    // Only Secrets labelled strimzi.io/cluster (Strimzi's user and CA Secrets carry it): the operator's memory does
+    // not grow with every Secret of the watched namespaces. A change reaches the pipelines of that cluster.
+    secrets = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Secret.class, StreamPipeline.class)
+            .withLabelSelector(ChildLabels.STRIMZI_CLUSTER)
+            .withSecondaryToPrimaryMapper(secret -> pipelinesOfCluster(context, secret))
+            .build(), context);
+    return List.of(allTopics, deploymentSource, userSource, secrets, progress.eventSource(context));
+  }
+
+  private static Set<ResourceID> pipelinesOfCluster(EventSourceContext<StreamPipeline> context, Secret secret) {
+    String cluster = secret.getMetadata().getLabels().get(ChildLabels.STRIMZI_CLUSTER);
+    return context.getPrimaryCache().list(secret.getMetadata().getNamespace())
+        .filter(p -> p.getSpec() != null && p.getSpec().getKafka() != null
+            && p.getSpec().getKafka().getListener() != null && cluster.equals(p.getSpec().getKafka().getCluster()))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   private static Set<ResourceID> pipelineOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
@@ -114,10 +147,17 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     }
     String namespace = pipeline.getMetadata().getNamespace();
     String cluster = pipeline.getSpec().getKafka().getCluster();
-    if (!apis.kafkaClusterExists(namespace, cluster)) {
+    Optional<Kafka> kafka = apis.kafkaCluster(namespace, cluster);
+    if (kafka.isEmpty()) {
       return finish(pipeline, PipelineStatusComputer.blocked(pipeline, Phase.Pending, Reasons.KAFKA_CLUSTER_NOT_FOUND,
           "Kafka cluster '" + cluster + "' (kafka.strimzi.io Kafka) does not exist in namespace " + namespace,
           clock.instant()), RECHECK);
+    }
+    KafkaConnection connection;
+    try {
+      connection = connection(pipeline, kafka.get());
+    } catch (KafkaAccessRefused refused) {
+      return refused(pipeline, refused);
     }
 
     String name = pipeline.getMetadata().getName();
@@ -128,16 +168,63 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     List<TopicStatus> topicStatuses = topics.apply(pipeline, owned, inNamespace);
     boolean topicsReady = topicStatuses.stream().allMatch(TopicStatus::isReady);
 
-    FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);
-    if (topicsReady) {
-      deployment = deployments.apply(pipeline, deployment);
+    KafkaAccessGate.Verdict access;
+    try {
+      String userName = connection.kafkaUser();
+      access = accessGate.apply(pipeline, connection, context.getSecondaryResources(KafkaUser.class).stream()
+          .filter(u -> u.getMetadata().getName().equals(userName)).findFirst(),
+          secret -> secrets.get(new ResourceID(secret, namespace)));
+    } catch (KafkaAccessRefused refused) {
+      return refused(pipeline, refused);
     }
-    StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, deployment,
-        progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
+
+    FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);
+    if (topicsReady && access.observation().ready()) {
+      deployment = deployments.apply(pipeline, deployment, access.connectionUsed(), access.credentialsVersion());
+    }
+    StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, access.observation(),
+        deployment, progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
         clock.instant());
+    // Unwatched: foreign topics, an upgrade's deadline, and a Secret or the Kafka's listeners that may yet change.
     boolean waitingOnUnwatched = topicStatuses.stream().anyMatch(t -> !t.isManaged() && !t.isReady())
-        || status.getPhase() == Phase.Upgrading;
+        || status.getPhase() == Phase.Upgrading || !access.observation().ready();
     return finish(pipeline, status, waitingOnUnwatched ? RECHECK : null);
+  }
+
+  /**
+   * How the job reaches the Kafka cluster: plaintext without a listener, else as the listener in the Kafka's spec
+   * and status allows.
+   *
+   * @throws KafkaAccessRefused when the listener is unknown, not reported yet, or does not take what the spec asks
+   */
+  private KafkaConnection connection(StreamPipeline pipeline, Kafka kafka) {
+    String name = pipeline.getSpec().getKafka().getListener();
+    if (name == null) {
+      return KafkaConnection.plaintext(pipeline);
+    }
+    String cluster = "Kafka " + pipeline.getSpec().getKafka().getCluster();
+    KafkaListener listener = KafkaListener.find(kafka, name).orElseThrow(() -> new KafkaAccessRefused(
+        Reasons.KAFKA_LISTENER_NOT_FOUND, cluster + " has no listener '" + name + "' (spec.kafka.listener); its"
+            + " listeners: " + String.join(", ", KafkaListener.names(kafka))));
+    KafkaConnection connection = KafkaConnection.of(pipeline, listener);
+    if (connection.bootstrapServers() == null) {
+      throw new KafkaAccessRefused(Reasons.KAFKA_LISTENER_NOT_READY, "Strimzi has not reported the address of"
+          + " listener '" + name + "' in the status of " + cluster + " yet");
+    }
+    if (connection.kafkaUser() != null) {
+      Optional<String> missing = apis.missingKafkaUserApi();
+      if (missing.isPresent()) {
+        throw new KafkaAccessRefused(Reasons.MISSING_APIS, missing.get());
+      }
+    }
+    return connection;
+  }
+
+  /** Nothing is deployed; a refusal that needs a change is Failed, one that may resolve itself is Pending. */
+  private UpdateControl<StreamPipeline> refused(StreamPipeline pipeline, KafkaAccessRefused refused) {
+    boolean needsChange = Conditions.isStalledReason(refused.reason());
+    return finish(pipeline, PipelineStatusComputer.blocked(pipeline, needsChange ? Phase.Failed : Phase.Pending,
+        refused.reason(), refused.getMessage(), clock.instant()), RECHECK);
   }
 
   /** Writes the status only when it changed, so that a resync of a settled pipeline makes no API call. */

@@ -26,9 +26,16 @@ public final class Conditions {
 
   /** Ready=False reasons that no retry can fix: the spec (or a person) has to change something. */
   static final Set<String> STALLED_REASONS = Set.of(Reasons.INVALID_SPEC, Reasons.JOB_FAILED, Reasons.FLINK_ERROR,
-      Reasons.UPGRADE_FAILED, Reasons.UPGRADE_STUCK);
+      Reasons.UPGRADE_FAILED, Reasons.UPGRADE_STUCK, Reasons.KAFKA_AUTHENTICATION_REQUIRED,
+      Reasons.KAFKA_AUTHENTICATION_NOT_OFFERED, Reasons.KAFKA_TLS_NOT_OFFERED, Reasons.KAFKA_USER_CONFLICT,
+      Reasons.KAFKA_USER_REFUSED, Reasons.KAFKA_SECRET_NOT_WATCHED, Reasons.KAFKA_SECRET_KEY_MISSING);
 
   private Conditions() {}
+
+  /** Whether Ready=False with this reason needs a change by someone (see {@link #STALLED_REASONS}). */
+  public static boolean isStalledReason(String reason) {
+    return STALLED_REASONS.contains(reason);
+  }
 
   static Condition next(List<Condition> previous, String type, boolean status, String reason, String message,
       long generation, Instant now) {

@@ -52,6 +52,16 @@ public final class PipelineStatusComputer {
    */
   public static StreamPipelineStatus observed(StreamPipeline pipeline, List<TopicStatus> topics,
       FlinkDeployment deployment, JobProgress progress, long caughtUpBacklog, Instant now) {
+    return observed(pipeline, topics, KafkaAccessObservation.ready(null), deployment, progress, caughtUpBacklog, now);
+  }
+
+  /**
+   * @param access the pipeline's way into Kafka; while its credentials are not usable the job is not deployed
+   *     (and a deployed one is not Ready: it could not reconnect)
+   */
+  public static StreamPipelineStatus observed(StreamPipeline pipeline, List<TopicStatus> topics,
+      KafkaAccessObservation access, FlinkDeployment deployment, JobProgress progress, long caughtUpBacklog,
+      Instant now) {
     List<Condition> previous = previousConditions(pipeline);
     long generation = generation(pipeline);
     StreamPipelineStatus status = new StreamPipelineStatus();
@@ -67,14 +77,21 @@ public final class PipelineStatusComputer {
     Condition topicsCondition = Conditions.next(previous, Conditions.TOPICS_READY, topicsReady,
         topicsReady ? Reasons.TOPICS_READY : Reasons.TOPICS_NOT_READY, topicsMessage, generation, now);
 
-    JobVerdict job = judgeJob(pipeline, topicsReady, deployment, previous, now);
+    status.setKafka(access.status());
+    JobVerdict job = deployment == null && topicsReady && !access.ready()
+        ? new JobVerdict(false, access.stalled() ? Phase.Failed : Phase.Pending, access.reason(), access.message(),
+            access.stalled() ? access.message() : null)
+        : judgeJob(pipeline, topicsReady, deployment, previous, now);
     if (deployment != null) {
       status.setJob(FlinkJobObservation.of(deployment).summary());
     }
     Condition jobCondition = Conditions.next(previous, Conditions.JOB_READY, job.ready, job.reason, job.message,
         generation, now);
     Condition readyCondition;
-    if (topicsReady && job.ready) {
+    if (topicsReady && !access.ready()) {
+      readyCondition = Conditions.next(previous, Conditions.READY, false, access.reason(), access.message(),
+          generation, now);
+    } else if (topicsReady && job.ready) {
       readyCondition = Conditions.next(previous, Conditions.READY, true, Reasons.JOB_RUNNING,
           "topics ready and the job runs the current spec", generation, now);
     } else if (topicsReady && job.phase == Phase.Suspended) {
@@ -170,6 +187,7 @@ public final class PipelineStatusComputer {
       status.setTopicsReady(pipeline.getStatus().getTopicsReady());
       status.setJob(pipeline.getStatus().getJob());
       status.setProgress(pipeline.getStatus().getProgress());
+      status.setKafka(pipeline.getStatus().getKafka());
     }
     return status;
   }

@@ -6,6 +6,17 @@ public final class Reasons {
   public static final String STATE_STORAGE_UNUSABLE = "StateStorageUnusable";
   public static final String MISSING_APIS = "MissingCustomResourceDefinitions";
   public static final String KAFKA_CLUSTER_NOT_FOUND = "KafkaClusterNotFound";
+  public static final String KAFKA_LISTENER_NOT_FOUND = "KafkaListenerNotFound";
+  public static final String KAFKA_LISTENER_NOT_READY = "KafkaListenerNotReady";
+  public static final String KAFKA_AUTHENTICATION_REQUIRED = "KafkaAuthenticationRequired";
+  public static final String KAFKA_AUTHENTICATION_NOT_OFFERED = "KafkaAuthenticationNotOffered";
+  public static final String KAFKA_TLS_NOT_OFFERED = "KafkaTlsNotOffered";
+  public static final String KAFKA_USER_CONFLICT = "KafkaUserConflict";
+  public static final String KAFKA_USER_NOT_READY = "KafkaUserNotReady";
+  public static final String KAFKA_USER_REFUSED = "KafkaUserRefused";
+  public static final String KAFKA_SECRET_NOT_FOUND = "KafkaSecretNotFound";
+  public static final String KAFKA_SECRET_NOT_WATCHED = "KafkaSecretNotWatched";
+  public static final String KAFKA_SECRET_KEY_MISSING = "KafkaSecretKeyMissing";
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String TOPICS_READY = "TopicsReady";
   public static final String TOPICS_NOT_READY = "TopicsNotReady";

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,7 @@ public final class TestCluster implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** Ours (from crds/), Strimzi's KafkaTopic and Kafka, and the Flink operator's FlinkDeployment. */
+  /** Ours (from crds/), Strimzi's KafkaTopic, KafkaUser and Kafka, and the Flink operator's FlinkDeployment. */
   public TestCluster withAllCrds() {
     installStreamPipelineCrd();
     installStrimziCrds();
@@ -90,13 +91,14 @@ public final class TestCluster implements AutoCloseable {
   public void installStrimziCrds() {
     try {
       Path dir = Files.createTempDirectory("strimzi-crds");
-      new CRDGenerator().customResourceClasses(KafkaTopic.class, Kafka.class).inOutputDir(dir.toFile())
+      new CRDGenerator().customResourceClasses(KafkaTopic.class, Kafka.class, KafkaUser.class).inOutputDir(dir.toFile())
           .forCRDVersions("v1").generate();
       try (var files = Files.list(dir)) {
         for (Path file : files.toList()) {
           CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
               .load(Files.newInputStream(file)).item();
           preserveTopicConfig(crd);
+          preserveUserAuthorization(crd);
           applyCrd(crd);
         }
       }
@@ -132,6 +134,20 @@ public final class TestCluster implements AutoCloseable {
     }
     crd.getSpec().getVersions().forEach(v -> v.getSchema().getOpenAPIV3Schema().getProperties().get("spec")
         .getProperties().put("config", new JSONSchemaPropsBuilder().withType("object")
+            .withXKubernetesPreserveUnknownFields(true).build()));
+  }
+
+  /**
+   * A KafkaUser's {@code spec.authorization} is one of several types ({@code simple} with its {@code acls}, ...):
+   * Strimzi's CRD generator declares the union of their fields, fabric8's only those of the abstract base
+   * ({@code type}), so the API server would refuse {@code acls}. Keep whatever the resource holds.
+   */
+  private static void preserveUserAuthorization(CustomResourceDefinition crd) {
+    if (!"KafkaUser".equals(crd.getSpec().getNames().getKind())) {
+      return;
+    }
+    crd.getSpec().getVersions().forEach(v -> v.getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+        .getProperties().put("authorization", new JSONSchemaPropsBuilder().withType("object")
             .withXKubernetesPreserveUnknownFields(true).build()));
   }
 
