@@ -81,22 +81,24 @@ helm upgrade --install streampipeline "$root/deploy/helm/streampipeline-operator
   --set job.image.repository="${JOB_IMAGE%:*}" --set job.image.tag="${JOB_IMAGE##*:}" \
   --wait --timeout "$TIMEOUT"
 
-log "Kafka cluster (KRaft, one node)"
+log "Kafka cluster (KRaft, one node; TLS listener with SCRAM-SHA-512, simple authorization)"
 kubectl apply -f "$here/kafka.yaml"
 kubectl -n "$NS" wait kafka/events --for=condition=Ready --timeout="$TIMEOUT"
+kubectl -n "$NS" wait kafkauser/e2e-client --for=condition=Ready --timeout="$TIMEOUT"
 kubectl apply -f "$here/lines.yaml" -f "$here/kafka-client.yaml"
 kubectl -n "$NS" wait pod/kafka-client --for=condition=Ready --timeout="$TIMEOUT"
 
 # Feeds one file of lines.yaml to the source topic.
 produce() {
   kubectl -n "$NS" exec kafka-client -- sh -c \
-    "bin/kafka-console-producer.sh --bootstrap-server \$BOOTSTRAP --topic lines < /data/$1"
+    "bin/kafka-console-producer.sh --bootstrap-server \$BOOTSTRAP --producer.config \$CLIENT_CONFIG --topic lines < /data/$1"
 }
 
 # The latest committed count per word on the sink topic, as sorted word=count lines.
 counts() {
-  kubectl -n "$NS" exec kafka-client -- bin/kafka-console-consumer.sh --bootstrap-server events-kafka-bootstrap:9092 \
-    --topic word-counts --from-beginning --timeout-ms 10000 --consumer-property isolation.level=read_committed \
+  kubectl -n "$NS" exec kafka-client -- sh -c "bin/kafka-console-consumer.sh --bootstrap-server \$BOOTSTRAP \
+    --consumer.config \$CLIENT_CONFIG --topic word-counts --from-beginning --timeout-ms 10000 \
+    --consumer-property isolation.level=read_committed" \
     2>/dev/null \
     | sed -n 's/.*"word":"\([^"]*\)".*"cnt":\([0-9][0-9]*\).*/\1 \2/p' \
     | awk '{ last[$1] = $2 } END { for (w in last) print w "=" last[w] }' | sort
@@ -120,20 +122,32 @@ expect_counts() {
   done
 }
 
+# Applies a pipeline file on the cluster's TLS listener with a SCRAM-SHA-512 user the operator makes for it.
+apply_secured() {
+  kubectl patch --local -f "$1" --type merge -o yaml \
+    -p '{"spec":{"kafka":{"listener":"tls","authentication":{"type":"scram-sha-512"}}}}' \
+    | kubectl -n "$NS" apply -f -
+}
+
 phase_is() {
   kubectl -n "$NS" wait streampipeline/wordcount --for=jsonpath='{.status.phase}'="$1" --timeout="$TIMEOUT"
 }
 
 log "word-count pipeline, its state on the chart's default storage (the claim flink-state)"
 kubectl apply -f "$here/flink-state-pvc.yaml"
-kubectl -n "$NS" apply -f "$root/operator/src/test/resources/wordcount-pipeline.yaml"
+apply_secured "$root/operator/src/test/resources/wordcount-pipeline.yaml"
 phase_is Running
+# The pipeline's own Kafka user, made by the operator and by Strimzi's User Operator, and its ACLs.
+kubectl -n "$NS" wait kafkauser/streampipeline-wordcount --for=condition=Ready --timeout="$TIMEOUT"
+kubectl -n "$NS" get kafkauser/streampipeline-wordcount -o jsonpath='{.spec.authorization.acls}'; echo
+[[ "$(kubectl -n "$NS" get streampipeline/wordcount -o jsonpath='{.status.kafka.securityProtocol}')" == SASL_SSL ]] \
+  || fail "the pipeline does not reach Kafka over SASL_SSL: $(kubectl -n "$NS" get streampipeline/wordcount -o jsonpath='{.status.kafka}')"
 kubectl -n "$NS" get kafkatopics,flinkdeployments,streampipelines
 produce lines.txt
 expect_counts expected-counts.txt
 
 log "SQL upgrade (savepoint)"
-kubectl -n "$NS" apply -f "$here/wordcount-upgraded.yaml"
+apply_secured "$here/wordcount-upgraded.yaml"
 kubectl -n "$NS" wait streampipeline/wordcount --for=jsonpath='{.status.observedGeneration}'="$(
   kubectl -n "$NS" get streampipeline/wordcount -o jsonpath='{.metadata.generation}')" --timeout="$TIMEOUT"
 phase_is Running
@@ -157,7 +171,8 @@ kubectl -n "$NS" wait flinkdeployment/wordcount --for=delete --timeout="$TIMEOUT
 for topic in lines word-counts lines-dlq; do
   kubectl -n "$NS" get kafkatopic "$topic" >/dev/null || fail "KafkaTopic $topic was deleted with the pipeline"
 done
-kubectl -n "$NS" exec kafka-client -- bin/kafka-topics.sh --bootstrap-server events-kafka-bootstrap:9092 --list \
+kubectl -n "$NS" exec kafka-client -- sh -c \
+  "bin/kafka-topics.sh --bootstrap-server \$BOOTSTRAP --command-config \$CLIENT_CONFIG --list" \
   | grep -qx word-counts || fail "Kafka topic word-counts is gone"
 expect_counts expected-after-resume.txt
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.streampipeline.e2e.RepositoryPaths;
 import io.streampipeline.e2e.SharedCluster;
@@ -60,7 +61,7 @@ class KindManifestsTest {
         .withConfig(new ConfigBuilder(cluster.client().getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
     installCrd(RepositoryPaths.path("deploy/helm/streampipeline-operator/crds/streampipelines.streampipeline.io-v1.yml"));
     Path dir = Files.createTempDirectory("strimzi-crds");
-    new CRDGenerator().customResourceClasses(Kafka.class, KafkaNodePool.class).inOutputDir(dir.toFile())
+    new CRDGenerator().customResourceClasses(Kafka.class, KafkaNodePool.class, KafkaUser.class).inOutputDir(dir.toFile())
         .forCRDVersions("v1").generate();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
@@ -138,7 +139,7 @@ class KindManifestsTest {
       return;
     }
     if (schema.getProperties() != null) {
-      schema.getProperties().replaceAll((name, property) -> isFreeFormMap(property)
+      schema.getProperties().replaceAll((name, property) -> isFreeFormMap(property) || isPolymorphicBase(property)
           ? new JSONSchemaPropsBuilder().withType("object").withDescription(property.getDescription())
               .withXKubernetesPreserveUnknownFields(true).build()
           : property);
@@ -152,6 +153,16 @@ class KindManifestsTest {
         : property.getAdditionalProperties().getSchema();
     return "object".equals(property.getType()) && isEmpty(property.getProperties())
         && values != null && "object".equals(values.getType()) && isEmpty(values.getProperties());
+  }
+
+  /**
+   * A property typed by an abstract class with subtypes chosen by {@code type} (a Kafka's {@code authorization}, a
+   * KafkaUser's {@code authentication}): Strimzi's generator declares the union of the subtypes' fields, fabric8's
+   * only the base's {@code type}. Keep the subtypes' fields.
+   */
+  private static boolean isPolymorphicBase(JSONSchemaProps property) {
+    return "object".equals(property.getType()) && property.getProperties() != null
+        && property.getProperties().keySet().equals(java.util.Set.of("type"));
   }
 
   private static boolean isEmpty(Map<String, JSONSchemaProps> properties) {
