@@ -4,6 +4,7 @@ import io.streampipeline.model.DeliveryGuarantee;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.PipelinePlan;
 import java.util.Properties;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,19 +36,22 @@ final class KafkaSinks {
     return Math.min(timeout, BROKER_MAX_TRANSACTION_TIMEOUT_MS);
   }
 
-  static <T> KafkaSink<T> sink(PipelinePlan plan, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
+  /** A sink whose transactions (exactly once) have ids starting with the plan's prefix and {@code idSuffix}. */
+  static <T> Sink<T> sink(PipelinePlan plan, KafkaRecordSerializationSchema<T> serializer, String idSuffix) {
     Properties producer = KafkaClientProperties.of(plan);
     producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs(plan)));
     producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
     producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
-    return KafkaSink.<T>builder()
+    String transactionalIdPrefix = plan.transactionalIdPrefix() + idSuffix;
+    KafkaSink<T> sink = KafkaSink.<T>builder()
         .setBootstrapServers(plan.bootstrapServers())
         .setRecordSerializer(serializer)
         .setDeliveryGuarantee(plan.delivery() == DeliveryGuarantee.EXACTLY_ONCE
             ? org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE
             : org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE)
-        .setTransactionalIdPrefix(plan.transactionalIdPrefix() + idSuffix)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
         .setKafkaProducerConfig(producer)
         .build();
+    return TransactionalIdNamingSink.of(sink, transactionalIdPrefix);
   }
 }

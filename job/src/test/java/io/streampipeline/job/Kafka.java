@@ -7,6 +7,7 @@ import io.streampipeline.kafka.local.LocalKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -26,11 +27,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class Kafka implements BeforeAllCallback, AfterAllCallback {
 
+  private final boolean secured;
   private LocalKafkaBroker broker;
+
+  Kafka() {
+    this(false);
+  }
+
+  private Kafka(boolean secured) {
+    this.secured = secured;
+  }
+
+  /** A secured broker ({@link LocalKafkaBroker#startSecured()}); the helpers write and read as its super user. */
+  static Kafka secured() {
+    return new Kafka(true);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    broker = LocalKafkaBroker.start();
+    broker = secured ? LocalKafkaBroker.startSecured() : LocalKafkaBroker.start();
   }
 
   @Override
@@ -61,11 +76,11 @@ final class Kafka implements BeforeAllCallback, AfterAllCallback {
   }
 
   void sendRecords(List<ProducerRecord<byte[], byte[]>> records) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    Map<String, Object> config = new HashMap<>(broker.superUserClientConfig());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record);
       }
@@ -85,7 +100,8 @@ final class Kafka implements BeforeAllCallback, AfterAllCallback {
   List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> complete,
       Duration settle) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = CommittedReader.open(broker.bootstrapServers(), "test-reader", true, List.of(topic))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        CommittedReader.open(broker.superUserClientConfig(), "test-reader", true, List.of(topic))) {
       var condition = await("records of " + topic).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50));
       if (!settle.isZero()) {
         condition = condition.during(settle);

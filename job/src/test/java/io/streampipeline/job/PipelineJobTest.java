@@ -306,7 +306,7 @@ class PipelineJobTest {
   }
 
   /** Counts words the way SPLIT_WORDS is documented, written independently of it. */
-  private static Map<String, Long> countWords(List<String> lines) {
+  static Map<String, Long> countWords(List<String> lines) {
     Map<String, Long> counts = new HashMap<>();
     for (String line : lines) {
       StringBuilder word = new StringBuilder();
@@ -324,7 +324,7 @@ class PipelineJobTest {
   }
 
   /** The upsert stream's table: for each key the value last written, keys whose last record is a tombstone removed. */
-  private static Map<String, Long> latestCounts(List<ConsumerRecord<byte[], byte[]>> records) {
+  static Map<String, Long> latestCounts(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<String, Long> latest = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       String word = json(record.key()).get("word").asText();

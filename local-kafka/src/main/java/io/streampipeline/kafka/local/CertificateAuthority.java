@@ -1,7 +1,7 @@
 package io.streampipeline.kafka.local;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -136,15 +136,23 @@ public final class CertificateAuthority {
 
     /** Writes key and chain as a PKCS#12 key store, as Strimzi's {@code user.p12} with {@code user.password}. */
     public void writePkcs12(Path file, String password) {
-      try (OutputStream out = Files.newOutputStream(file)) {
+      try {
+        Files.write(file, pkcs12(password));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+
+    /** Key and chain as a PKCS#12 key store. */
+    public byte[] pkcs12(String password) {
+      try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("key", key, password.toCharArray(), new Certificate[] {certificate, caCertificate});
         store.store(out, password.toCharArray());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot write " + file, e);
+        return out.toByteArray();
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot make a PKCS#12 key store for " + certificate.getSubjectX500Principal(), e);
       }
     }
   }

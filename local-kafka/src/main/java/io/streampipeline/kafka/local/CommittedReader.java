@@ -1,6 +1,7 @@
 package io.streampipeline.kafka.local;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,12 +25,22 @@ public final class CommittedReader {
    */
   public static KafkaConsumer<byte[], byte[]> open(String bootstrapServers, String purpose, boolean fromBeginning,
       List<String> topics) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return open(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), purpose, fromBeginning, topics);
+  }
+
+  /**
+   * A reader of a secured cluster.
+   *
+   * @param clientConfig {@code bootstrap.servers} and what else the cluster's clients need (security, credentials)
+   */
+  public static KafkaConsumer<byte[], byte[]> open(Map<String, ?> clientConfig, String purpose, boolean fromBeginning,
+      List<String> topics) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
