@@ -2,6 +2,7 @@ package io.streampipeline.cli;
 
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,14 +18,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class InputFeeder implements Callable<Long> {
 
-  private final String bootstrapServers;
+  private final Map<String, Object> clientConfig;
   private final String topic;
   private final Callable<BufferedReader> input;
   private final AtomicLong written = new AtomicLong();
   private volatile boolean stopped;
 
-  InputFeeder(String bootstrapServers, String topic, Callable<BufferedReader> input) {
-    this.bootstrapServers = bootstrapServers;
+  /** @param clientConfig how to reach the cluster: {@code bootstrap.servers} and security */
+  InputFeeder(Map<String, Object> clientConfig, String topic, Callable<BufferedReader> input) {
+    this.clientConfig = clientConfig;
     this.topic = topic;
     this.input = input;
   }
@@ -32,13 +34,13 @@ final class InputFeeder implements Callable<Long> {
   /** Feeds every line and returns how many, once all are acknowledged by the broker. */
   @Override
   public Long call() throws Exception {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     try (BufferedReader reader = input.call();
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-            ProducerConfig.LINGER_MS_CONFIG, "5"),
-            new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       int partitions = producer.partitionsFor(topic).size();
       long n = 0;
       String line;

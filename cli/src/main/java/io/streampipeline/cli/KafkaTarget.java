@@ -3,6 +3,7 @@ package io.streampipeline.cli;
 import io.streampipeline.kafka.local.LocalKafkaBroker;
 import io.streampipeline.operator.children.DesiredTopic;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,11 +26,14 @@ final class KafkaTarget implements AutoCloseable {
 
   private final LocalKafkaBroker broker;
   private final String bootstrapServers;
+  private final Map<String, String> clientProperties;
   private final Admin admin;
 
-  private KafkaTarget(LocalKafkaBroker broker, String bootstrapServers, Admin admin) {
+  private KafkaTarget(LocalKafkaBroker broker, String bootstrapServers, Map<String, String> clientProperties,
+      Admin admin) {
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = clientProperties;
     this.admin = admin;
   }
 
@@ -49,17 +53,22 @@ final class KafkaTarget implements AutoCloseable {
       broker.close();
       throw new CliException("cannot create the pipeline's topics: " + Errors.oneLine(e), e);
     }
-    return new KafkaTarget(broker, broker.bootstrapServers(), broker.admin());
+    return new KafkaTarget(broker, broker.bootstrapServers(), Map.of(), broker.admin());
   }
 
-  /** An existing cluster, which must answer within {@link #REACH_TIMEOUT} and have the topics already. */
-  static KafkaTarget existing(String bootstrapServers, List<DesiredTopic> topics) {
-    Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "2000",
-        AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, "2000",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(REACH_TIMEOUT.toMillis()),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(REACH_TIMEOUT.toMillis())));
+  /**
+   * An existing cluster, which must answer within {@link #REACH_TIMEOUT} and have the topics already.
+   *
+   * @param clientProperties what its clients need besides {@code bootstrap.servers} (security, credentials)
+   */
+  static KafkaTarget existing(String bootstrapServers, Map<String, String> clientProperties,
+      List<DesiredTopic> topics) {
+    Map<String, Object> config = clientConfig(bootstrapServers, clientProperties);
+    config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "2000");
+    config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, "2000");
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(REACH_TIMEOUT.toMillis()));
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(REACH_TIMEOUT.toMillis()));
+    Admin admin = Admin.create(config);
     try {
       admin.describeCluster().nodes().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       List<String> names = topics.stream().map(DesiredTopic::topic).toList();
@@ -74,10 +83,14 @@ final class KafkaTarget implements AutoCloseable {
           throw e;
         }
       }
-      return new KafkaTarget(null, bootstrapServers, admin);
-    } catch (TimeoutException | ExecutionException e) {
+      return new KafkaTarget(null, bootstrapServers, clientProperties, admin);
+    } catch (TimeoutException e) {
       admin.close(Duration.ZERO);
       throw new CliException("cannot reach Kafka at " + bootstrapServers + " within " + REACH_TIMEOUT.toSeconds() + "s", e);
+    } catch (ExecutionException e) {
+      // Refused credentials or ACLs: Kafka's message says which.
+      admin.close(Duration.ZERO);
+      throw new CliException("cannot use Kafka at " + bootstrapServers + ": " + Errors.oneLine(e.getCause()), e);
     } catch (InterruptedException e) {
       admin.close(Duration.ZERO);
       Thread.currentThread().interrupt();
@@ -90,6 +103,22 @@ final class KafkaTarget implements AutoCloseable {
 
   String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** What the job's clients need besides {@code bootstrap.servers}; no secret values. */
+  Map<String, String> clientProperties() {
+    return clientProperties;
+  }
+
+  /** A configuration for a client of this cluster, to which the caller adds its own settings. */
+  Map<String, Object> clientConfig() {
+    return clientConfig(bootstrapServers, clientProperties);
+  }
+
+  private static Map<String, Object> clientConfig(String bootstrapServers, Map<String, String> clientProperties) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
   }
 
   /** The end offset of every partition of the topics. */

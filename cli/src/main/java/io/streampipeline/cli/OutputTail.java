@@ -32,10 +32,11 @@ final class OutputTail implements Runnable, AutoCloseable {
   private volatile boolean closed;
   private volatile Exception failure;
 
-  OutputTail(String bootstrapServers, String sinkTopic, String deadLetterTopic, PrintWriter out) {
+  /** @param clientConfig how to reach the cluster: {@code bootstrap.servers} and security */
+  OutputTail(Map<String, Object> clientConfig, String sinkTopic, String deadLetterTopic, PrintWriter out) {
     this.sinkTopic = sinkTopic;
     this.out = out;
-    this.consumer = CommittedReader.open(bootstrapServers, "streampipeline-cli", false,
+    this.consumer = CommittedReader.open(clientConfig, "streampipeline-cli", false,
         deadLetterTopic == null ? List.of(sinkTopic) : List.of(sinkTopic, deadLetterTopic));
     this.partitions = List.copyOf(consumer.assignment());
   }

@@ -62,6 +62,12 @@ final class RunCommand implements Callable<Integer> {
       description = "An existing Kafka with the pipeline's topics (default: start a broker in this process).")
   private String bootstrapServers;
 
+  @Option(names = "--kafka-config", paramLabel = "client.properties",
+      description = {"Client properties of that Kafka (security.protocol, sasl.*, ssl.*), as Kafka's own tools take",
+          "them; its bootstrap.servers is used when --bootstrap-servers is not given. Secret values stay in the file:",
+          "the job's clients read them from it."})
+  private Path kafkaConfig;
+
   @Option(names = "--port", paramLabel = "N", defaultValue = "0",
       description = "Port of the local broker (default: a free one).")
   private int port;
@@ -103,10 +109,22 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
 
     try (StopSignals signals = StopSignals.install(this::requestStop);
-        KafkaTarget kafka = bootstrapServers == null
-            ? KafkaTarget.embedded(port, topics) : KafkaTarget.existing(bootstrapServers, topics)) {
-      return run(kafka, localPlan(plan, kafka.bootstrapServers()), job.getParallelism(), err);
+        KafkaTarget kafka = kafkaTarget(topics)) {
+      return run(kafka, localPlan(plan, kafka), job.getParallelism(), err);
     }
+  }
+
+  /** The broker of this run: started here, or the cluster of --bootstrap-servers and --kafka-config. */
+  private KafkaTarget kafkaTarget(List<DesiredTopic> topics) {
+    KafkaConfigFile config = kafkaConfig == null ? null : KafkaConfigFile.read(kafkaConfig);
+    String servers = bootstrapServers != null || config == null ? bootstrapServers : config.bootstrapServers();
+    if (servers == null) {
+      if (config != null) {
+        throw new CliException("--kafka-config " + kafkaConfig + " has no bootstrap.servers: pass --bootstrap-servers");
+      }
+      return KafkaTarget.embedded(port, topics);
+    }
+    return KafkaTarget.existing(servers, config == null ? Map.of() : config.clientProperties(), topics);
   }
 
   private void requestStop() {
@@ -122,8 +140,8 @@ final class RunCommand implements Callable<Integer> {
       return thread;
     });
     InputFeeder feeder = input == null ? null
-        : new InputFeeder(kafka.bootstrapServers(), plan.sources().get(0).topic(), this::openInput);
-    try (OutputTail tail = new OutputTail(kafka.bootstrapServers(), plan.sink().topic(), plan.deadLetterTopic(), out);
+        : new InputFeeder(kafka.clientConfig(), plan.sources().get(0).topic(), this::openInput);
+    try (OutputTail tail = new OutputTail(kafka.clientConfig(), plan.sink().topic(), plan.deadLetterTopic(), out);
         MiniClusterResource flink = new MiniClusterResource(LocalFlink.start(parallelism))) {
       threads.submit(tail);
       LocalPipeline job = LocalPipeline.start(flink.cluster, plan, parallelism, fromSavepoint);
@@ -216,14 +234,15 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The plan against this run's Kafka, checkpointing at least every {@link #LOCAL_CHECKPOINT_INTERVAL_MS}; the
-   * client properties of the pipeline's cluster do not apply to this one.
+   * The plan against this run's Kafka and with its client properties (those of the pipeline's own cluster do
+   * not apply), checkpointing at least every {@link #LOCAL_CHECKPOINT_INTERVAL_MS}.
    */
-  private static PipelinePlan localPlan(PipelinePlan plan, String servers) {
-    return new PipelinePlan(plan.version(), plan.pipeline(), servers, plan.sources(), plan.sql(), plan.sink(),
-        plan.deadLetterTopic(), plan.delivery(), Math.min(plan.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS),
-        plan.restartAttempts(), plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(),
-        plan.state(), null);
+  private static PipelinePlan localPlan(PipelinePlan plan, KafkaTarget kafka) {
+    return new PipelinePlan(plan.version(), plan.pipeline(), kafka.bootstrapServers(), plan.sources(), plan.sql(),
+        plan.sink(), plan.deadLetterTopic(), plan.delivery(),
+        Math.min(plan.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS), plan.restartAttempts(),
+        plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(),
+        kafka.clientProperties().isEmpty() ? null : kafka.clientProperties());
   }
 
   private BufferedReader openInput() throws Exception {

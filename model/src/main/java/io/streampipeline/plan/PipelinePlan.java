@@ -47,10 +47,7 @@ public record PipelinePlan(
     return kafkaProperties == null ? Map.of() : kafkaProperties;
   }
 
-  /**
-   * The same plan reading from and writing to another cluster, whose clients need {@code properties} (null for
-   * none); the CLI uses it for its local broker and for a cluster given with its client configuration.
-   */
+  /** The same plan reading from and writing to {@code servers}, whose clients need {@code properties} (null: none). */
   public PipelinePlan withKafka(String servers, Map<String, String> properties) {
     return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,
         checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state,

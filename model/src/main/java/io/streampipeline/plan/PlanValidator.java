@@ -83,11 +83,21 @@ public final class PlanValidator {
       problems.add(new Problem(at, "a property needs a name and a value"));
     } else if (SET_BY_THE_JOB.containsKey(key)) {
       problems.add(new Problem(at, "set by the job from the plan's " + SET_BY_THE_JOB.get(key)));
-    } else if ((SECRET_PROPERTIES.contains(key) || key.endsWith(".password")) && !REFERENCE.matcher(value).matches()) {
+    } else if (isSecret(key) && !isReference(value)) {
       problems.add(new Problem(at, "holds a secret value; refer to it through a Kafka config provider instead,"
           + " e.g. ${directory:" + KafkaClientSecurity.USER_SECRET_MOUNT + ":" + (key.endsWith(".password")
           ? "user.password" : key) + "}"));
     }
+  }
+
+  /** Whether the Kafka client property {@code key} holds a secret: a password, a JAAS configuration, a private key. */
+  public static boolean isSecret(String key) {
+    return SECRET_PROPERTIES.contains(key) || key.endsWith(".password");
+  }
+
+  /** Whether {@code value} is one Kafka config-provider reference, {@code ${provider:[path:]key}}. */
+  public static boolean isReference(String value) {
+    return REFERENCE.matcher(value).matches();
   }
 
   private static void validateSource(List<Problem> problems, String at, SourcePlan source) {
