@@ -52,8 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The job against a secured Kafka 4.1 broker (TLS, SCRAM-SHA-512, mutual TLS, no access without an ACL), as a
  * pipeline's Kafka user reaches it: the user's Secret in Strimzi's layout mounted as files, read by the clients
- * through {@code DirectoryConfigProvider} (the plan holds only references), and exactly {@link KafkaAccess}
- * granted. Then each of those ACLs is taken away in turn, to show that it is needed.
+ * through {@code DirectoryConfigProvider} (the plan, the job graph and the logs hold none of its values), and
+ * exactly {@link KafkaAccess} granted. Then each of those ACLs is taken away in turn, to show that it is needed.
  */
 class SecuredKafkaJobTest {
 
@@ -121,8 +121,11 @@ class SecuredKafkaJobTest {
         .contains(secretDir(user).toString())
         .doesNotContain(user.password());
     Map<String, Long> expected = PipelineJobTest.countWords(text);
-    try (LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
+    try (CapturedLogs logs = new CapturedLogs(); LocalPipeline run = LocalPipeline.start(cluster, plan, 2, null)) {
       KAFKA.readUntil(counts, records -> PipelineJobTest.latestCounts(records).equals(expected));
+      assertThat(String.join("\n", logs.lines())).as("the logs, with the Kafka clients' configurations")
+          .contains("ProducerConfig values", "ConsumerConfig values")
+          .doesNotContain(user.password());
     }
   }
 
