@@ -53,6 +53,7 @@ class StreamPipelineOperatorTest {
   private static KubernetesClient client;
   private static PlayedOperators played;
   private static KubernetesClient operatorClient;
+  private static ApiRequests requests;
   private static StreamPipelineOperator operator;
   private static EndpointServer metricsEndpoint;
 
@@ -67,12 +68,20 @@ class StreamPipelineOperatorTest {
     client = cluster.client();
     played = new PlayedOperators(client);
     // The operator's own client, counting its requests as OperatorMain's does.
-    ApiRequests requests = new ApiRequests();
+    requests = new ApiRequests();
     operatorClient = requests.instrument(new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(cluster.kubeconfigYaml()))).build();
+    startOperator();
+    metricsEndpoint = EndpointServer.metrics(0, () -> operator.metrics().scrape());
+  }
+
+  /**
+   * Starts the operator on its own instrumented client, as OperatorMain does; a restart in a test must do the same, or
+   * the metrics of the tests that follow would count nothing.
+   */
+  private static void startOperator() {
     operator = StreamPipelineOperator.start(operatorClient, OperatorConfig.defaults(), Optional.empty());
     operator.metrics().countRequests(requests);
-    metricsEndpoint = EndpointServer.metrics(0, () -> operator.metrics().scrape());
   }
 
   @AfterAll
@@ -543,7 +552,7 @@ class StreamPipelineOperatorTest {
     runningWordCount();
     Map<String, String> versions = resourceVersions();
     operator.close();
-    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    startOperator();
     await().pollDelay(Duration.ofSeconds(5)).atMost(TIMEOUT)
         .untilAsserted(() -> assertThat(resourceVersions()).isEqualTo(versions));
   }
@@ -556,7 +565,7 @@ class StreamPipelineOperatorTest {
     played.topicReady(namespace, "lines");
     played.topicReady(namespace, "word-counts");
     played.topicReady(namespace, "lines-dlq");
-    operator = StreamPipelineOperator.start(client, OperatorConfig.defaults(), Optional.empty());
+    startOperator();
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
     played.flinkRunning(namespace, "wordcount", "job-1");
     awaitReady();

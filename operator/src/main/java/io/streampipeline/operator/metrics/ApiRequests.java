@@ -32,8 +32,12 @@ public final class ApiRequests implements Interceptor {
     return builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("count-requests", this));
   }
 
-  /** Starts counting into {@code registry}; requests made before are not counted. */
+  /**
+   * Starts counting into {@code registry}; requests made before are not counted. The counters of a registry bound
+   * before are dropped: a client outlives an operator restarted on it, whose new registry must get its own.
+   */
   void bindTo(MeterRegistry registry) {
+    counters.clear();
     this.registry = registry;
   }
 
