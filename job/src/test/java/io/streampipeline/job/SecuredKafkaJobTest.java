@@ -180,8 +180,8 @@ class SecuredKafkaJobTest {
   /**
    * A group the user may not use only shows when offsets are committed: a source starting from the earliest
    * offsets reads by assignment and never asks the group for offsets. The job keeps running and writing, and
-   * the failed commits show in the source's {@code commitsFailed} metric; nothing is committed, so a restart
-   * from committed offsets would read the input again.
+   * the failed commits show in the source's {@code commitsFailed} metric and in a warning naming the group;
+   * nothing is committed, so a restart from committed offsets would read the input again.
    */
   @Test
   void withoutItsGroupTheSourceReadsButCommitsNoOffsets(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -198,10 +198,12 @@ class SecuredKafkaJobTest {
     grant(user, new KafkaAccess(access.rules().stream()
         .filter(rule -> rule.resourceType() != KafkaAccess.ResourceType.GROUP).toList()));
 
-    try (LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
+    try (CapturedLogs logs = new CapturedLogs(); LocalPipeline run = LocalPipeline.start(cluster, plan, 1, null)) {
       KAFKA.readUntil(counts, records -> PipelineJobTest.latestCounts(records).equals(Map.of("one", 1L, "two", 2L)));
       await("failed offset commits").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
           assertThat(counter(run, "KafkaSourceReader.commitsFailed")).isPositive());
+      assertThat(logs.lines()).as("the job's warnings").anySatisfy(line -> assertThat(line)
+          .contains("Failed to commit consumer offsets", "Not authorized to access group: " + plan.consumerGroup()));
       assertThat(counter(run, "KafkaSourceReader.commitsSucceeded")).isZero();
       assertThat(KAFKA.broker().admin().listConsumerGroupOffsets(plan.consumerGroup())
           .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)).as("offsets committed to the group").isEmpty();
