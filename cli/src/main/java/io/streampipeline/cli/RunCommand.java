@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,8 +39,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a pipeline on this machine: the bundled job in a local Flink MiniCluster, against a Kafka",
         "broker started in this process (with the pipeline's topics) or an existing cluster.",
-        "Input lines go to the first source's topic, round-robin over its partitions; sink records are printed",
-        "as KEY<TAB>VALUE (a deleted key as KEY<TAB>" + OutputTail.TOMBSTONE + "). Progress goes to stderr.",
+        "Input lines go to the first source's topic (SOURCE's with --input SOURCE=FILE), round-robin over its",
+        "partitions; an upsert source's lines are KEY<TAB>VALUE (VALUE " + OutputTail.TOMBSTONE + ": a tombstone),",
+        "partitioned by key. Several --input are written in order, each once the job has read the one before.",
+        "Sink records are printed as KEY<TAB>VALUE (a deleted key as KEY<TAB>" + OutputTail.TOMBSTONE + "). Progress goes to stderr.",
         "Local runs checkpoint at least every second, so exactly-once output shows up quickly.",
         "Ctrl-C stops the job (with a savepoint when --savepoint-on-stop is given) and everything it started."})
 final class RunCommand implements Callable<Integer> {
@@ -72,9 +75,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Port of the local broker (default: a free one).")
   private int port;
 
-  @Option(names = "--input", paramLabel = "FILE|-",
-      description = "Lines to write to the first source's topic, one record each; - reads stdin.")
-  private String input;
+  @Option(names = "--input", paramLabel = "[SOURCE=]FILE|-",
+      description = "Lines to write to a source's topic (the first source's without SOURCE=), one record each;"
+          + " - reads stdin. Repeatable: written in the order given.")
+  private List<String> inputs = new ArrayList<>();
 
   @Option(names = "--output", paramLabel = "FILE", description = "Write sink records here instead of stdout.")
   private Path output;
@@ -139,8 +143,9 @@ final class RunCommand implements Callable<Integer> {
       thread.setDaemon(true);
       return thread;
     });
-    InputFeeder feeder = input == null ? null
-        : new InputFeeder(kafka.clientConfig(), plan.sources().get(0).topic(), this::openInput);
+    InputFeeder feeder = inputs.isEmpty() ? null
+        : new InputFeeder(kafka.clientConfig(), inputs.stream().map(i -> input(plan, i)).toList(),
+            topic -> kafka.committedAtLeast(plan.consumerGroup(), kafka.endOffsets(List.of(topic))));
     try (OutputTail tail = new OutputTail(kafka.clientConfig(), plan.sink().topic(), plan.deadLetterTopic(), out);
         MiniClusterResource flink = new MiniClusterResource(LocalFlink.start(parallelism))) {
       threads.submit(tail);
@@ -245,7 +250,17 @@ final class RunCommand implements Callable<Integer> {
         kafka.clientProperties().isEmpty() ? null : kafka.clientProperties());
   }
 
-  private BufferedReader openInput() throws Exception {
+  /** {@code [SOURCE=]FILE|-}: SOURCE= only when it names a source, so that any file name still works. */
+  private static InputFeeder.Input input(PipelinePlan plan, String argument) {
+    int equals = argument.indexOf('=');
+    SourcePlan source = equals < 0 ? null : plan.sources().stream()
+        .filter(s -> s.name().equals(argument.substring(0, equals))).findFirst().orElse(null);
+    String file = source == null ? argument : argument.substring(equals + 1);
+    SourcePlan target = source == null ? plan.sources().get(0) : source;
+    return new InputFeeder.Input(target.topic(), target.upsert(), () -> open(file));
+  }
+
+  private static BufferedReader open(String input) throws Exception {
     if ("-".equals(input)) {
       return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }

@@ -36,7 +36,7 @@ class RenderedYamlIsAcceptedTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wordcount", "json-filter", "windowed"})
+  @ValueSource(strings = {"wordcount", "json-filter", "windowed", "enrichment"})
   void theExampleAndItsRenderedChildrenAreAccepted(String name) throws Exception {
     KubernetesClient client = cluster.client();
     String namespace = cluster.newNamespace(name);

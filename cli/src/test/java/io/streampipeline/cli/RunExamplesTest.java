@@ -66,6 +66,18 @@ class RunExamplesTest {
   }
 
   @Test
+  void enrichmentJoinsEachOrderWithItsCustomerAsOfTheOrdersTime() throws Exception {
+    Cli.Result result = Cli.run("run", "-f", example("enrichment", "pipeline.yaml"),
+        "--input", "customers=" + example("enrichment", "customers.txt"),
+        "--input", example("enrichment", "input.txt"), "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.outLines()).as("%s", result)
+        .containsExactlyInAnyOrderElementsOf(Files.readAllLines(example("enrichment", "expected-output.txt")));
+    assertThat(result.errLines()).last().asString().contains("14 records in, 7 out, 1 dead-lettered");
+  }
+
+  @Test
   void aPartitionWhoseProducerIsAnHourBehindStillGetsEveryWindowCounted() throws Exception {
     Path input = example("late-partition", "input.txt");
     Cli.Result result = Cli.run("run", "-f", example("late-partition", "pipeline.yaml"), "--input", input,

@@ -24,7 +24,7 @@ class ValidateTest {
 
     assertThat(result.exitCode()).as("%s", result).isZero();
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).contains("4 pipeline(s) checked, all valid");
+    assertThat(result.err()).contains("5 pipeline(s) checked, all valid");
   }
 
   @Test

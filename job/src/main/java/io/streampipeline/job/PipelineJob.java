@@ -32,6 +32,7 @@ import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.ExecutionConfigOptions;
+import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
@@ -146,7 +147,9 @@ public final class PipelineJob {
               ExternalTypeInfo.of(schema.rowType()))
           .name("split dead letters " + source.name())
           .uid("decode-" + source.name());
-      tableEnv.createTemporaryView(source.name(), tableEnv.fromDataStream(rows, schema.tableSchema()));
+      tableEnv.createTemporaryView(source.name(), source.upsert()
+          ? tableEnv.fromChangelogStream(UpsertChangelog.of(rows, schema), schema.tableSchema(), ChangelogMode.all())
+          : tableEnv.fromDataStream(rows, schema.tableSchema()));
       DataStream<DeadLetter> unreadable = rows.getSideOutput(DeadLetterSplit.DEAD_LETTERS);
       deadLetters = deadLetters == null ? unreadable : deadLetters.union(unreadable);
     }
@@ -211,14 +214,18 @@ public final class PipelineJob {
       return tableEnv.toDataStream(result);
     } catch (TableException e) {
       if (e.getMessage() == null || !e.getMessage().contains("doesn't support consuming update")) {
-        throw e;
+        throw SqlErrors.untranslatable(e);
       }
     }
     shape.requireUpsertable(tableEnv, result, plan.sink());
-    return tableEnv.toChangelogStream(result)
-        .filter(row -> row.getKind() != RowKind.UPDATE_BEFORE)
-        .name("upserts")
-        .uid("upserts");
+    try {
+      return tableEnv.toChangelogStream(result)
+          .filter(row -> row.getKind() != RowKind.UPDATE_BEFORE)
+          .name("upserts")
+          .uid("upserts");
+    } catch (TableException e) {
+      throw SqlErrors.untranslatable(e);
+    }
   }
 
   private static KafkaSource<Either<Row, DeadLetter>> kafkaSource(PipelinePlan plan, SourcePlan source,

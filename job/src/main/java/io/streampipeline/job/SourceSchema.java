@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
@@ -37,6 +38,8 @@ import org.apache.flink.types.Row;
  * UTC, and windows are aligned on it as written. A {@code TIMESTAMP_LTZ} column is an instant: its watermark is
  * the instant's epoch milliseconds, and windows are aligned in the session time zone ({@code
  * table.local-time-zone}, UTC unless configured), which matters for windows of a day.
+ *
+ * <p>An upsert source's key columns are its table's primary key, and NOT NULL as a primary key must be.
  */
 final class SourceSchema implements Serializable {
 
@@ -52,6 +55,8 @@ final class SourceSchema implements Serializable {
   private final List<String> names = new ArrayList<>();
   private final List<LogicalType> types = new ArrayList<>();
   private final boolean[] required;
+  /** The key columns' indexes of an upsert source; empty for an append source. */
+  private final int[] keyColumns;
 
   SourceSchema(SourcePlan source) {
     this.name = source.name();
@@ -59,17 +64,20 @@ final class SourceSchema implements Serializable {
     this.eventTime = source.eventTime();
     String eventTimeColumn = eventTime == null ? null : eventTime.column();
     this.required = new boolean[source.columns().size()];
+    List<String> key = source.upsert() ? source.upsertKey() : List.of();
     int index = -1;
     for (int i = 0; i < source.columns().size(); i++) {
       ColumnPlan column = source.columns().get(i);
       boolean isEventTime = column.name().equals(eventTimeColumn);
       LogicalType type = LogicalTypeParser.parse(column.type(), SourceSchema.class.getClassLoader());
+      type = key.contains(column.name()) ? type.copy(false) : type;
       names.add(column.name());
       types.add(isEventTime ? rowtime(type) : type);
       required[i] = column.required();
       index = isEventTime ? i : index;
     }
     this.eventTimeIndex = index;
+    this.keyColumns = key.stream().mapToInt(names::indexOf).toArray();
   }
 
   /** The source's name, which is also its table's. */
@@ -91,6 +99,16 @@ final class SourceSchema implements Serializable {
 
   Format format() {
     return format;
+  }
+
+  /** Whether the source is read as an upsert changelog: the latest row per key, tombstones as deletes. */
+  boolean upsert() {
+    return keyColumns.length > 0;
+  }
+
+  /** The key columns' indexes in a row (empty for an append source). */
+  int[] keyColumns() {
+    return keyColumns.clone();
   }
 
   DataType rowType() {
@@ -127,7 +145,23 @@ final class SourceSchema implements Serializable {
         : ((LocalDateTime) value).toInstant(ZoneOffset.UTC).toEpochMilli();
   }
 
-  /** The table schema: the row's columns, and the rowtime attribute with the source's watermarks. */
+  /** The value of the event-time column for {@code millis}, the inverse of {@link #eventTimeMillis}. */
+  Object eventTimeValue(long millis) {
+    Instant instant = Instant.ofEpochMilli(millis);
+    return types.get(eventTimeIndex).getTypeRoot() == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+        ? instant : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /** The row of an upsert source's key columns. */
+  DataType keyType() {
+    return DataTypes.ROW(Arrays.stream(keyColumns).mapToObj(i -> DataTypes.FIELD(names.get(i),
+        TypeConversions.fromLogicalToDataType(types.get(i)))).toArray(DataTypes.Field[]::new));
+  }
+
+  /**
+   * The table schema: the row's columns, the rowtime attribute with the source's watermarks, and an upsert
+   * source's primary key.
+   */
   Schema tableSchema() {
     Schema.Builder schema = Schema.newBuilder().fromRowDataType(rowType());
     if (eventTimeFromRecord()) {
@@ -137,6 +171,9 @@ final class SourceSchema implements Serializable {
     if (eventTime != null) {
       schema.watermark(eventTimeFromRecord() ? EventTimeSpec.RECORD_TIMESTAMP_COLUMN : names.get(eventTimeIndex),
           "SOURCE_WATERMARK()");
+    }
+    if (upsert()) {
+      schema.primaryKey(Arrays.stream(keyColumns).mapToObj(names::get).toList());
     }
     return schema.build();
   }

@@ -7,12 +7,14 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
 
 /**
  * The watermark strategy of a source, used inside the Kafka source so that Flink keeps one watermark per
  * partition and the source's watermark is the smallest of its partitions': a partition that is behind never
  * makes another partition's records late. Timestamps are the rows' event time; dead letters neither carry
- * event time nor move the watermark.
+ * event time nor move the watermark, and neither do the tombstones of an upsert source (they have no value, so
+ * no event time of their own: their record timestamp may be another clock than the values' event time).
  *
  * <p>A partition without any record for the idle timeout is marked idle and stops holding back the
  * watermark; when records arrive again it takes part again (its records may then be late, as any record
@@ -36,7 +38,10 @@ final class SourceWatermarks {
     return idleMs > 0 ? strategy.withIdleness(Duration.ofMillis(idleMs)) : strategy;
   }
 
-  /** Passes only rows to the watermark generator: a dead letter's time says nothing about progress. */
+  /**
+   * Passes only rows with a value to the watermark generator: a dead letter's or a tombstone's time says nothing
+   * about progress.
+   */
   private static final class RowsOnly implements WatermarkGenerator<Either<Row, DeadLetter>> {
 
     private final WatermarkGenerator<Either<Row, DeadLetter>> rows;
@@ -47,7 +52,7 @@ final class SourceWatermarks {
 
     @Override
     public void onEvent(Either<Row, DeadLetter> decoded, long timestamp, WatermarkOutput output) {
-      if (decoded.isLeft()) {
+      if (decoded.isLeft() && decoded.left().getKind() != RowKind.DELETE) {
         rows.onEvent(decoded, timestamp, output);
       }
     }

@@ -13,7 +13,10 @@ import io.streampipeline.model.Format;
 import io.streampipeline.plan.InvalidPlanException;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.EventTimePlan;
 import io.streampipeline.plan.SinkPlan;
+import io.streampipeline.plan.SourcePlan;
+import io.streampipeline.plan.StartingOffsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -140,6 +143,22 @@ class PlanRefusalTest {
     assertThatThrownBy(() -> LocalPipeline.jobGraph(typed, 1))
         .isInstanceOf(InvalidPlanException.class)
         .hasMessageStartingWith("transform.sql: ");
+  }
+
+  @Test
+  void aProcessingTimeTemporalJoinIsRefusedSayingFlinkDoesNotSupportIt() {
+    PipelinePlan join = Plans.plan("localhost:9092", List.of(
+        jsonSource("orders", "orders", List.of(column("id", "BIGINT", true), column("currency", "STRING", true)), null),
+        new SourcePlan("rates", "rates", Format.JSON, List.of(column("currency", "STRING", true),
+            column("rate", "BIGINT", true), column("updated", "TIMESTAMP(3)", true)),
+            StartingOffsets.of(StartingOffsets.Mode.EARLIEST), new EventTimePlan("updated", 0, 0),
+            List.of("currency"))),
+        "SELECT o.id, r.rate FROM (SELECT *, PROCTIME() AS pt FROM orders) o"
+            + " JOIN rates FOR SYSTEM_TIME AS OF o.pt AS r ON o.currency = r.currency",
+        jsonSink("out"), null, DeliveryGuarantee.AT_LEAST_ONCE);
+    assertThatThrownBy(() -> LocalPipeline.jobGraph(join, 1))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessageStartingWith("transform.sql: a processing-time temporal join");
   }
 
   private static void build(String sql, SinkPlan sink) {

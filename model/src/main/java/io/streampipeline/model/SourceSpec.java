@@ -26,6 +26,18 @@ import java.util.List;
     message = "event time from the record timestamp adds the column " + EventTimeSpec.RECORD_TIMESTAMP_COLUMN
         + ", which the schema must not declare",
     fieldPath = ".schema")
+@ValidationRule(
+    value = "!has(self.changelog) || self.changelog != 'upsert' || (self.format == 'json' && has(self.key) && size(self.key) > 0)",
+    message = "changelog upsert needs format json and key columns (the record key is a JSON object of them)",
+    fieldPath = ".key")
+@ValidationRule(
+    value = "(has(self.changelog) && self.changelog == 'upsert') || !has(self.key) || size(self.key) == 0",
+    message = "key is only for changelog upsert (an append source's record key is not read)",
+    fieldPath = ".key")
+@ValidationRule(
+    value = "!has(self.key) || self.key.all(k, has(self.schema) && self.schema.exists(c, c.name == k))",
+    message = "key must name columns of the schema",
+    fieldPath = ".key")
 public class SourceSpec extends TopicSpec {
 
   /** Offsets a source can start from when it has none committed, or a timestamp. */
@@ -55,6 +67,16 @@ public class SourceSpec extends TopicSpec {
   @JsonPropertyDescription("Event time (a column or the Kafka record timestamp) and its watermark, per partition;"
       + " without it the source has processing time only.")
   private EventTimeSpec eventTime;
+
+  @Default("append")
+  @JsonPropertyDescription("append: every record is a new row. upsert: the topic is a table (a compacted topic),"
+      + " the latest row per key: the record key is a JSON object of the key columns (as a sink with key writes"
+      + " it), a record with a value inserts or replaces its key's row, a tombstone (null value) deletes it.")
+  private Changelog changelog = Changelog.APPEND;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("The key columns of an upsert source: its primary key in SQL, read from the record key.")
+  private List<String> key = new ArrayList<>();
 
   public String getName() {
     return name;
@@ -94,5 +116,21 @@ public class SourceSpec extends TopicSpec {
 
   public void setEventTime(EventTimeSpec eventTime) {
     this.eventTime = eventTime;
+  }
+
+  public Changelog getChangelog() {
+    return changelog;
+  }
+
+  public void setChangelog(Changelog changelog) {
+    this.changelog = changelog;
+  }
+
+  public List<String> getKey() {
+    return key;
+  }
+
+  public void setKey(List<String> key) {
+    this.key = key;
   }
 }

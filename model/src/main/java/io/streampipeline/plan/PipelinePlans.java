@@ -1,5 +1,6 @@
 package io.streampipeline.plan;
 
+import io.streampipeline.model.Changelog;
 import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Durations;
 import io.streampipeline.model.EventTimeSpec;
@@ -59,8 +60,9 @@ public final class PipelinePlans {
     EventTimePlan eventTime = time == null ? null : new EventTimePlan(time.getColumn(),
         Durations.parse("watermarkDelay", time.getWatermarkDelay()).toMillis(),
         Durations.parse("idleTimeout", time.getIdleTimeout()).toMillis());
+    List<String> upsertKey = source.getChangelog() == Changelog.UPSERT ? List.copyOf(source.getKey()) : null;
     return new SourcePlan(source.getName(), source.getTopic(), source.getFormat(), columns,
-        startingOffsets(source.getStartingOffsets()), eventTime);
+        startingOffsets(source.getStartingOffsets()), eventTime, upsertKey);
   }
 
   private static ColumnPlan column(ColumnSpec column) {

@@ -125,6 +125,14 @@ public final class PlanValidator {
       required(problems, at + ".columns[" + c + "].name", column.name());
       required(problems, at + ".columns[" + c + "].type", column.type());
     }
+    if (source.upsertKey() != null) {
+      List<String> names = source.columns().stream().map(ColumnPlan::name).toList();
+      if (source.upsertKey().isEmpty()) {
+        problems.add(new Problem(at + ".upsertKey", "an upsert source needs at least one key column"));
+      }
+      source.upsertKey().stream().filter(k -> !names.contains(k)).forEach(k ->
+          problems.add(new Problem(at + ".upsertKey", "'" + k + "' is not a column of the source")));
+    }
     EventTimePlan eventTime = source.eventTime();
     if (eventTime != null) {
       if (eventTime.watermarkDelayMs() < 0) {

@@ -52,6 +52,28 @@ class PlanCodecTest {
   }
 
   @Test
+  void anUpsertSourceSurvivesTheRoundTrip() {
+    PipelinePlan base = plan(null, StartingOffsets.of(StartingOffsets.Mode.EARLIEST), null);
+    SourcePlan orders = base.sources().get(0);
+    SourcePlan table = new SourcePlan(orders.name(), orders.topic(), orders.format(), orders.columns(),
+        orders.startingOffsets(), orders.eventTime(), List.of("id"));
+    PipelinePlan withTable = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(),
+        List.of(table), base.sql(), base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(),
+        base.restartAttempts(), base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(),
+        base.state());
+    assertThat(PlanCodec.decode(PlanCodec.encode(withTable))).isEqualTo(withTable);
+  }
+
+  @Test
+  void anUpsertKeyThatIsNotAColumnIsRefusedByName() throws Exception {
+    ObjectNode tree = tree(plan(null, StartingOffsets.of(StartingOffsets.Mode.LATEST), null));
+    ((ObjectNode) tree.withArray("sources").get(0)).putArray("upsertKey").add("customer");
+    assertThatThrownBy(() -> PlanCodec.decode(tree.toString()))
+        .isInstanceOf(InvalidPlanException.class)
+        .hasMessage("sources[0].upsertKey: 'customer' is not a column of the source");
+  }
+
+  @Test
   void planWithoutOptionalPartsSurvivesTheRoundTrip() {
     PipelinePlan minimal = minimalPlan();
     assertThat(PlanCodec.decode(PlanCodec.encode(minimal))).isEqualTo(minimal);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.streampipeline.model.Changelog;
 import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.KafkaAuthenticationSpec;
@@ -15,6 +16,7 @@ import io.streampipeline.model.SourceSpec;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.TestCluster;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +109,33 @@ class AdmissionTest {
       eventTime.setColumn("ts");
       source.setEventTime(eventTime);
     }, "eventTime.column must name a TIMESTAMP column of the json schema");
+  }
+
+  @Test
+  void anUpsertSourceWithoutKeyIsRefused() {
+    assertRefused(p -> {
+      SourceSpec source = p.getSpec().getSources().get(0);
+      source.setFormat(Format.JSON);
+      source.getSchema().add(new ColumnSpec("id", "BIGINT", true));
+      source.setChangelog(Changelog.UPSERT);
+    }, "changelog upsert needs format json and key columns");
+  }
+
+  @Test
+  void anUpsertKeyThatIsNotAColumnIsRefused() {
+    assertRefused(p -> {
+      SourceSpec source = p.getSpec().getSources().get(0);
+      source.setFormat(Format.JSON);
+      source.getSchema().add(new ColumnSpec("id", "BIGINT", true));
+      source.setChangelog(Changelog.UPSERT);
+      source.setKey(List.of("customer"));
+    }, "key must name columns of the schema");
+  }
+
+  @Test
+  void aKeyOnAnAppendSourceIsRefused() {
+    assertRefused(p -> p.getSpec().getSources().get(0).setKey(List.of("line")),
+        "key is only for changelog upsert");
   }
 
   @Test

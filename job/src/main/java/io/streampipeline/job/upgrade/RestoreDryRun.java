@@ -99,7 +99,8 @@ public final class RestoreDryRun {
   /** The plan on this run's own topics, group and transactional ids, from the earliest offsets, never restarting. */
   private PipelinePlan isolated(PipelinePlan plan, String run) {
     List<SourcePlan> sources = plan.sources().stream().map(s -> new SourcePlan(s.name(), run + "-" + s.name(),
-        s.format(), s.columns(), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), s.eventTime())).toList();
+        s.format(), s.columns(), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), s.eventTime(), s.upsertKey()))
+        .toList();
     SinkPlan sink = new SinkPlan(run + "-sink", plan.sink().format(), plan.sink().key());
     return new PipelinePlan(plan.version(), plan.pipeline(), bootstrapServers, sources, plan.sql(), sink,
         plan.deadLetterTopic() == null ? null : run + "-dead-letters", plan.delivery(), CHECKPOINT_INTERVAL_MS,
