@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 public final class PlanCodec {
 
   /** The plan format this code writes and reads. */
-  public static final int CURRENT_VERSION = 2;
+  public static final int CURRENT_VERSION = 3;
 
   /** The job argument that carries the plan's JSON. */
   public static final String PLAN_ARGUMENT = "--plan";
