@@ -60,7 +60,7 @@ class PlanCodecTest {
     PipelinePlan withTable = new PipelinePlan(base.version(), base.pipeline(), base.bootstrapServers(),
         List.of(table), base.sql(), base.sink(), base.deadLetterTopic(), base.delivery(), base.checkpointIntervalMs(),
         base.restartAttempts(), base.restartDelayMs(), base.consumerGroup(), base.transactionalIdPrefix(),
-        base.state());
+        base.state(), base.kafkaProperties());
     assertThat(PlanCodec.decode(PlanCodec.encode(withTable))).isEqualTo(withTable);
   }
 
