@@ -127,8 +127,9 @@ final class JobStateLayout {
     }
 
     /**
-     * A source reads its topic; a decoder reads its source's format and schema, which decide which records
-     * become rows and which go to the dead-letter topic. Everything else is what the planner says it does.
+     * A source reads its topic; a decoder reads its source's format, schema and upsert key, which decide which
+     * records become rows (and which rows replace each other) and which go to the dead-letter topic. Everything
+     * else is what the planner says it does.
      */
     private String own(StreamNode node) {
       String uid = node.getTransformationUID();
@@ -138,7 +139,7 @@ final class JobStateLayout {
       }
       if (source != null) {
         return "decode(format=" + source.format() + ", columns=" + source.columns() + ", eventTime="
-            + source.eventTime() + ")";
+            + source.eventTime() + (source.upsert() ? ", upsertKey=" + source.upsertKey() : "") + ")";
       }
       return description(node);
     }
