@@ -90,7 +90,7 @@ class ChangelogJoinTest {
       spentPerCustomer.merge(customer, amount, Long::sum);
     }
     KAFKA.send(orders, orderValues);
-    // Updates (2 and 4 become platinum, 1 gold), deletes (3 and 5: every silver customer but 1 and 7 gone),
+    // Updates (2 and 4 become platinum, 1 gold), deletes (3 and 5), a repeated row (6, no change),
     // a late insert (7), and records whose key cannot be read.
     List<ProducerRecord<byte[], byte[]>> later = List.of(customer(customers, 2, "platinum"),
         customer(customers, 4, "platinum"), customer(customers, 1, "gold"), tombstone(customers, 3),
