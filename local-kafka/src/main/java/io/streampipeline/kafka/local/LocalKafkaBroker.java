@@ -400,6 +400,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     props.put("transaction.max.timeout.ms", Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
+    // Keep every record: tests and examples write event times (and record timestamps) in the past, which the
+    // default seven-day retention would delete a retention check after they were written.
+    props.put("log.retention.ms", "-1");
     // No fsync: a local broker favours speed over durability (a killed process's writes are still in the page cache).
     props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     props.put("log.segment.bytes", Integer.toString(256 * 1024 * 1024));
