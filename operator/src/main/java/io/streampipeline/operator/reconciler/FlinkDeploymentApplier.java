@@ -1,6 +1,9 @@
 package io.streampipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.children.KafkaConnection;
 import io.streampipeline.operator.children.PipelineChildren;
@@ -16,20 +19,40 @@ class FlinkDeploymentApplier {
 
   private final KubernetesClient client;
   private final OperatorConfig config;
+  private final ChildRepairs repairs;
+  private final Clock clock;
 
-  FlinkDeploymentApplier(KubernetesClient client, OperatorConfig config) {
+  FlinkDeploymentApplier(KubernetesClient client, OperatorConfig config, ChildRepairs repairs, Clock clock) {
     this.client = client;
     this.config = config;
+    this.repairs = repairs;
+    this.clock = clock;
   }
 
+  /**
+   * @param heldBack receives why the deployment was left as it is, when someone keeps changing it (see
+   *     {@link ChildRepairs})
+   * @return the deployment as it now is; null when there is none
+   */
   FlinkDeployment apply(StreamPipeline pipeline, FlinkDeployment actual, KafkaConnection connection,
-      Long credentialsVersion) {
+      Long credentialsVersion, List<ChildRepairs.HeldBack> heldBack) {
     FlinkDeployment desired = PipelineChildren.flinkDeployment(pipeline, config, connection, credentialsVersion);
     if (!ChildDiff.needsApply(desired, actual, desired.getSpec(), actual == null ? null : actual.getSpec())) {
       return actual;
     }
-    LOG.info("{} FlinkDeployment {}/{}", actual == null ? "Creating" : "Updating",
-        desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-    return client.resource(desired).fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
+    Instant now = clock.instant();
+    ChildRepairs.Decision decision = repairs.decide(desired, actual, now);
+    if (decision instanceof ChildRepairs.HoldBack hold) {
+      heldBack.add(ChildRepairs.heldBack(desired, hold));
+      return actual;
+    }
+    ChildRepairs.Write write = (ChildRepairs.Write) decision;
+    LOG.info("{} FlinkDeployment {}/{}{}", actual == null ? "Creating" : "Updating",
+        desired.getMetadata().getNamespace(), desired.getMetadata().getName(),
+        write.repair() ? " (changed or deleted by someone else)" : "");
+    FlinkDeployment applied = client.resource(desired).fieldManager(FieldManager.NAME).forceConflicts()
+        .serverSideApply();
+    repairs.written(desired, write, now);
+    return applied;
   }
 }

@@ -1,6 +1,7 @@
 package io.streampipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,6 +25,7 @@ import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.children.KafkaAccessRefused;
 import io.streampipeline.operator.children.KafkaConnection;
 import io.streampipeline.operator.children.KafkaListener;
+import io.streampipeline.operator.children.PipelineChildren;
 import io.streampipeline.operator.children.StateStorage;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.OperatorMetrics;
@@ -37,10 +39,14 @@ import io.streampipeline.plan.Problem;
 import io.streampipeline.plan.SpecValidator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +63,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamPipelineReconciler.class);
   /** How often to look again while waiting on something no informer watches (CRDs, the Kafka cluster, foreign topics). */
   static final Duration RECHECK = Duration.ofSeconds(15);
+  private static final String PIPELINE_KIND = HasMetadata.getKind(StreamPipeline.class);
 
   private final ClusterApis apis;
   private final TopicApplier topics;
@@ -74,8 +81,9 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
 
   public StreamPipelineReconciler(KubernetesClient client, OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.apis = new ClusterApis(client, clock);
-    this.topics = new TopicApplier(client);
-    this.deployments = new FlinkDeploymentApplier(client, config);
+    ChildRepairs repairs = new ChildRepairs();
+    this.topics = new TopicApplier(client, repairs, clock);
+    this.deployments = new FlinkDeploymentApplier(client, config, repairs, clock);
     this.accessGate = new KafkaAccessGate(client);
     this.events = new EventRecorder(client);
     this.config = config;
@@ -89,7 +97,8 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     metrics.countPhasesOf(() -> context.getPrimaryCache().list());
     allTopics = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(KafkaTopic.class, StreamPipeline.class)
-            .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
+            .withSecondaryToPrimaryMapper(topic -> pipelinesUsing(topic,
+                context.getPrimaryCache().list(topic.getMetadata().getNamespace())))
             .build(), context);
     var deploymentSource = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(FlinkDeployment.class, StreamPipeline.class)
@@ -120,10 +129,36 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
         .collect(Collectors.toSet());
   }
 
-  private static Set<ResourceID> pipelineOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
+  /**
+   * The pipeline a child belongs to: by its label, or else by its owner reference, so that a child whose label was
+   * removed behind the operator's back still brings its pipeline's reconcile (which puts the label back).
+   */
+  private static Set<ResourceID> pipelineOf(HasMetadata child) {
     String pipeline = child.getMetadata().getLabels() == null ? null
         : child.getMetadata().getLabels().get(ChildLabels.PIPELINE);
-    return pipeline == null ? Set.of() : Set.of(new ResourceID(pipeline, child.getMetadata().getNamespace()));
+    if (pipeline != null) {
+      return Set.of(new ResourceID(pipeline, child.getMetadata().getNamespace()));
+    }
+    return child.getMetadata().getOwnerReferences() == null ? Set.of()
+        : child.getMetadata().getOwnerReferences().stream()
+            .filter(owner -> PIPELINE_KIND.equals(owner.getKind()))
+            .map(owner -> new ResourceID(owner.getName(), child.getMetadata().getNamespace()))
+            .collect(Collectors.toSet());
+  }
+
+  /**
+   * The pipelines a KafkaTopic matters to: its owner's, and every pipeline of its namespace that names its Kafka
+   * topic or resource name, so that a topic another pipeline or a person made (used as it is) or one whose label was
+   * removed updates their status as soon as it changes, without polling.
+   */
+  private static Set<ResourceID> pipelinesUsing(KafkaTopic topic, Stream<StreamPipeline> inNamespace) {
+    Set<ResourceID> pipelines = new HashSet<>(pipelineOf(topic));
+    String topicName = topic.getSpec() == null ? null : topic.getSpec().getTopicName();
+    inNamespace
+        .filter(p -> p.getSpec() != null && PipelineChildren.topics(p.getSpec()).stream().anyMatch(t ->
+            t.resourceName().equals(topic.getMetadata().getName()) || t.topic().equals(topicName)))
+        .forEach(p -> pipelines.add(ResourceID.fromResource(p)));
+    return pipelines;
   }
 
   @Override
@@ -165,7 +200,8 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
         .filter(t -> ChildLabels.ownedBy(t.getMetadata().getLabels(), name))
         .toList();
     List<KafkaTopic> inNamespace = allTopics.list(namespace, t -> true).toList();
-    List<TopicStatus> topicStatuses = topics.apply(pipeline, owned, inNamespace);
+    List<ChildRepairs.HeldBack> heldBack = new ArrayList<>();
+    List<TopicStatus> topicStatuses = topics.apply(pipeline, owned, inNamespace, heldBack);
     boolean topicsReady = topicStatuses.stream().allMatch(TopicStatus::isReady);
 
     KafkaAccessGate.Verdict access;
@@ -180,11 +216,20 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
 
     FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);
     if (topicsReady && access.observation().ready()) {
-      deployment = deployments.apply(pipeline, deployment, access.connectionUsed(), access.credentialsVersion());
+      deployment = deployments.apply(pipeline, deployment, access.connectionUsed(), access.credentialsVersion(),
+          heldBack);
     }
     StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, access.observation(),
         deployment, progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
         clock.instant());
+    if (!heldBack.isEmpty()) {
+      // Someone keeps changing a child: say so, and look again when the next repair is allowed.
+      Instant now = clock.instant();
+      status = PipelineStatusComputer.childrenHeldBack(pipeline, status,
+          heldBack.stream().map(ChildRepairs.HeldBack::message).collect(Collectors.joining("; ")), now);
+      Instant next = heldBack.stream().map(ChildRepairs.HeldBack::until).min(Instant::compareTo).orElseThrow();
+      return finish(pipeline, status, Duration.between(now, next).plusSeconds(1));
+    }
     // Unwatched: foreign topics, an upgrade's deadline, and a Secret or the Kafka's listeners that may yet change.
     boolean waitingOnUnwatched = topicStatuses.stream().anyMatch(t -> !t.isManaged() && !t.isReady())
         || status.getPhase() == Phase.Upgrading || !access.observation().ready();

@@ -8,6 +8,8 @@ import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.children.DesiredTopic;
 import io.streampipeline.operator.children.PipelineChildren;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,16 +29,23 @@ class TopicApplier {
   private static final Logger LOG = LoggerFactory.getLogger(TopicApplier.class);
 
   private final KubernetesClient client;
+  private final ChildRepairs repairs;
+  private final Clock clock;
 
-  TopicApplier(KubernetesClient client) {
+  TopicApplier(KubernetesClient client, ChildRepairs repairs, Clock clock) {
     this.client = client;
+    this.repairs = repairs;
+    this.clock = clock;
   }
 
   /**
    * @param owned the KafkaTopics labelled as this pipeline's, from the informer cache
    * @param inNamespace every KafkaTopic in the pipeline's namespace, from the informer cache
+   * @param heldBack receives why a topic was left as it is, when someone keeps changing it (see
+   *     {@link ChildRepairs})
    */
-  List<TopicStatus> apply(StreamPipeline pipeline, Collection<KafkaTopic> owned, List<KafkaTopic> inNamespace) {
+  List<TopicStatus> apply(StreamPipeline pipeline, Collection<KafkaTopic> owned, List<KafkaTopic> inNamespace,
+      List<ChildRepairs.HeldBack> heldBack) {
     String name = pipeline.getMetadata().getName();
     String namespace = pipeline.getMetadata().getNamespace();
     List<DesiredTopic> desired = PipelineChildren.topics(pipeline.getSpec());
@@ -61,8 +70,21 @@ class TopicApplier {
         continue;
       }
       if (ChildDiff.needsApply(want, actual, want.getSpec(), actual == null ? null : actual.getSpec())) {
-        LOG.info("Applying KafkaTopic {}/{} for pipeline {}", namespace, topic.resourceName(), name);
+        Instant now = clock.instant();
+        ChildRepairs.Decision decision = repairs.decide(want, actual, now);
+        if (decision instanceof ChildRepairs.HoldBack hold) {
+          ChildRepairs.HeldBack why = ChildRepairs.heldBack(want, hold);
+          heldBack.add(why);
+          statuses.add(actual == null
+              ? new TopicStatus(topic.topic(), topic.resourceName(), topic.role(), true, false, why.message())
+              : status(topic, actual, true));
+          continue;
+        }
+        ChildRepairs.Write write = (ChildRepairs.Write) decision;
+        LOG.info("Applying KafkaTopic {}/{} for pipeline {}{}", namespace, topic.resourceName(), name,
+            write.repair() ? " (changed or deleted by someone else)" : "");
         actual = client.resource(want).fieldManager(FieldManager.NAME).forceConflicts().serverSideApply();
+        repairs.written(want, write, now);
       }
       statuses.add(status(topic, actual, true));
     }

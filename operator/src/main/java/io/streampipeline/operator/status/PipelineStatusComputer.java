@@ -112,6 +112,25 @@ public final class PipelineStatusComputer {
     return status;
   }
 
+  /**
+   * {@code observed}, with Ready False (reason {@value Reasons#CHILD_CHANGED_EXTERNALLY}, so Stalled) because the
+   * operator leaves a child that someone keeps changing as it is for now; {@code message} says which and until when.
+   */
+  public static StreamPipelineStatus childrenHeldBack(StreamPipeline pipeline, StreamPipelineStatus observed,
+      String message, Instant now) {
+    List<Condition> previous = previousConditions(pipeline);
+    long generation = generation(pipeline);
+    Condition ready = Conditions.next(previous, Conditions.READY, false, Reasons.CHILD_CHANGED_EXTERNALLY, message,
+        generation, now);
+    observed.setConditions(conditions(previous, condition(observed, Conditions.TOPICS_READY),
+        condition(observed, Conditions.JOB_READY), ready, condition(observed, Conditions.CAUGHT_UP), generation, now));
+    return observed;
+  }
+
+  private static Condition condition(StreamPipelineStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+
   private static List<Condition> conditions(List<Condition> previous, Condition topics, Condition job, Condition ready,
       Condition caughtUp, long generation, Instant now) {
     List<Condition> all = new ArrayList<>(List.of(topics, job, ready));

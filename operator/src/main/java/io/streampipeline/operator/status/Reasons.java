@@ -35,6 +35,8 @@ public final class Reasons {
   public static final String BACKLOG_UNKNOWN = "BacklogUnknown";
   public static final String JOB_NOT_RUNNING = "JobNotRunning";
   public static final String LATE_RECORDS_DROPPED = "LateRecordsDropped";
+  /** Someone keeps changing or deleting a child; the operator puts it back at a bounded rate. */
+  public static final String CHILD_CHANGED_EXTERNALLY = "ChildChangedExternally";
 
   private Reasons() {}
 }
