@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ public final class TestCluster implements AutoCloseable {
   private final KubernetesClient client;
   private final Path kubeconfig;
   private Process controllerManager;
+  /** kube-apiserver as {@link #startApiServerAgain} started it, which kube-api-test does not know of. */
+  private Process replacementApiServer;
+  private List<String> apiServerCommand;
 
   private TestCluster(KubeAPIServer apiServer, KubernetesClient client, Path kubeconfig) {
     this.apiServer = apiServer;
@@ -204,8 +208,55 @@ public final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Stops kube-apiserver (SIGKILL) until {@link #startApiServerAgain}; etcd keeps running with everything stored.
+   * kube-api-test has no API for this: its process is reached by reflection and marked stopped first, or
+   * kube-api-test would take the process's end for a crash and stop etcd too.
+   */
+  public void killApiServer() {
+    try {
+      Object process = field(apiServer, "kubeApiServerProcess");
+      Process server = replacementApiServer != null ? replacementApiServer : (Process) field(process, "apiServerProcess");
+      ProcessHandle.Info info = server.info();
+      apiServerCommand = new ArrayList<>();
+      apiServerCommand.add(info.command().orElseThrow(() -> new IllegalStateException("kube-apiserver's command unknown")));
+      apiServerCommand.addAll(List.of(info.arguments().orElseThrow(() -> new IllegalStateException("kube-apiserver's arguments unknown"))));
+      Field stopped = process.getClass().getDeclaredField("stopped");
+      stopped.setAccessible(true);
+      stopped.setBoolean(process, true);
+      server.destroyForcibly();
+      server.waitFor(30, TimeUnit.SECONDS);
+      LOG.info("kube-apiserver killed (pid {})", server.pid());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this kube-api-test version holds its kube-apiserver process elsewhere", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts kube-apiserver again as it ran before {@link #killApiServer}: same port, certificates and etcd. */
+  public void startApiServerAgain() {
+    try {
+      replacementApiServer = new ProcessBuilder(apiServerCommand).redirectErrorStream(true)
+          .redirectOutput(Files.createTempFile("kube-apiserver", ".log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LOG.info("kube-apiserver started again (pid {})", replacementApiServer.pid());
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    Field field = owner.getClass().getDeclaredField(name);
+    field.setAccessible(true);
+    return field.get(owner);
+  }
+
   @Override
   public void close() {
+    if (replacementApiServer != null) {
+      replacementApiServer.destroyForcibly();
+    }
     if (controllerManager != null) {
       controllerManager.destroy();
       try {
