@@ -71,7 +71,11 @@ import org.slf4j.LoggerFactory;
  * reporter's {@code port} that another process on this machine holds is mapped to a free one
  * ({@link #metricsPort}). Later deployments share the running cluster and its reporters: one JVM is one cluster.
  *
- * <p>What it does not do: no pods, images, resources or pod templates (ignored); no HA (the spec's
+ * <p>The pod template's Secret volumes are written to local directories, which the job's arguments name instead of
+ * their mount paths ({@link SecretVolumes}); a change of {@code restartNonce} changes the spec, so the job is stopped
+ * with a savepoint and started again, reading its mounted Secrets anew.
+ *
+ * <p>What it does not do: no pods, images or resources, and of pod templates only Secret volumes; no HA (the spec's
  * {@code high-availability.*} and {@code kubernetes.*} keys are dropped: one MiniCluster has no JobManager to
  * lose); one cluster for every deployment instead of one per deployment (their metrics and REST API are served
  * together, told apart by job); {@code last-state} upgrades take a savepoint instead of using the latest checkpoint from HA metadata;
@@ -103,6 +107,7 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
   private final Map<String, Integer> metricsPorts = new ConcurrentHashMap<>();
   private final Path jobJar;
   private final Path stateRoot;
+  private final SecretVolumes secretVolumes;
   /** One thread: all of a deployment's transitions happen in order, and {@link #deployed} needs no lock. */
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "flink-stand-in"));
   private final Map<String, Deployed> deployed = new HashMap<>();
@@ -125,6 +130,7 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
     this.slots = slots;
     this.jobJar = jobJar;
     this.stateRoot = stateRoot;
+    this.secretVolumes = new SecretVolumes(client, namespace, stateRoot.resolveSibling("secret-volumes"));
   }
 
   public FlinkOperatorStandIn start() {
@@ -212,7 +218,8 @@ public final class FlinkOperatorStandIn implements AutoCloseable {
     try (PackagedProgram program = PackagedProgram.newBuilder()
         .setJarFile(jobJar.toFile())
         .setEntryPointClassName(spec.getJob().getEntryClass())
-        .setArguments(spec.getJob().getArgs())
+        .setArguments(secretVolumes.mount(name, spec.getPodTemplate() == null ? null
+            : spec.getPodTemplate().getSpec(), spec.getJob().getArgs()))
         .setConfiguration(config)
         .setSavepointRestoreSettings(restore)
         .build()) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,17 +20,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Writes lines to and reads committed records from the local broker's topics, as a client of the pipeline would. */
 final class Topics {
 
-  private final String bootstrapServers;
+  /** {@code bootstrap.servers} and, on a secured broker, what else a client needs (security, credentials). */
+  private final Map<String, Object> clientConfig;
 
   Topics(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  Topics(Map<String, Object> clientConfig) {
+    this.clientConfig = Map.copyOf(clientConfig);
   }
 
   void send(String topic, List<String> lines) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config,
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (String line : lines) {
         producer.send(new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8)));
@@ -46,7 +52,7 @@ final class Topics {
   List<ConsumerRecord<byte[], byte[]>> read(String topic, Consumer<List<ConsumerRecord<byte[], byte[]>>> assertion,
       Duration settle) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = CommittedReader.open(bootstrapServers, "e2e-reader", true, List.of(topic))) {
+    try (KafkaConsumer<byte[], byte[]> consumer = CommittedReader.open(clientConfig, "e2e-reader", true, List.of(topic))) {
       var condition = await("committed records of " + topic).atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(50));
       if (!settle.isZero()) {
