@@ -40,12 +40,15 @@ import java.util.List;
     fieldPath = ".key")
 public class SourceSpec extends TopicSpec {
 
+  /** A table name: an SQL identifier that needs no quoting (unless it is a reserved word). */
+  public static final String NAME_PATTERN = "^[a-zA-Z_][a-zA-Z0-9_]{0,62}$";
+
   /** Offsets a source can start from when it has none committed, or a timestamp. */
   public static final String STARTING_OFFSETS_PATTERN =
       "^(committed|earliest|latest|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$";
 
   @Required
-  @Pattern("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
+  @Pattern(NAME_PATTERN)
   @Size(max = 63)
   @JsonPropertyDescription("The table name the SQL uses for this source.")
   private String name;

@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a user asks for: Kafka sources, a Flink SQL transform, a Kafka sink and a dead-letter topic.
+ * What a user asks for: Kafka sources, a Flink SQL transform, a Kafka sink (or several) and a dead-letter topic.
  *
  * <p>The rules below are enforced by the API server at admission (CEL), so that a bad spec never reaches
  * the operator; {@code streampipeline validate} evaluates the same rules from the generated CRD. What CEL
  * cannot express is in {@link io.streampipeline.plan.SpecValidator}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonClassDescription("What the pipeline should be: Kafka sources, a Flink SQL transform, a Kafka sink, an optional"
+@JsonClassDescription("What the pipeline should be: Kafka sources, a Flink SQL transform, a Kafka sink (or several), an optional"
     + " dead-letter topic, and how the job runs.")
 @ValidationRule(
     value = "self.sources.all(s, self.sources.filter(t, t.name == s.name).size() == 1)",
@@ -28,11 +28,27 @@ import java.util.List;
     message = "spec.sources[].topic must be unique",
     fieldPath = ".sources")
 @ValidationRule(
-    value = "!self.sources.exists(s, s.topic == self.sink.topic)",
+    value = "has(self.sink) != has(self.sinks)",
+    message = "exactly one of spec.sink and spec.sinks must be set")
+@ValidationRule(
+    value = "!has(self.sink) || !self.sources.exists(s, s.topic == self.sink.topic)",
     message = "spec.sink.topic must not also be a source topic",
     fieldPath = ".sink.topic")
 @ValidationRule(
-    value = "!has(self.deadLetter) || (self.deadLetter.topic != self.sink.topic"
+    value = "!has(self.sinks) || !self.sinks.exists(k, self.sources.exists(s, s.topic == k.topic))",
+    message = "spec.sinks[].topic must not also be a source topic",
+    fieldPath = ".sinks")
+@ValidationRule(
+    value = "!has(self.sinks) || self.sinks.all(k, self.sinks.filter(j, j.topic == k.topic).size() == 1)",
+    message = "spec.sinks[].topic must be unique",
+    fieldPath = ".sinks")
+@ValidationRule(
+    value = "!has(self.sinks) || !self.sinks.exists(k, self.sources.exists(s, s.name == k.name))",
+    message = "spec.sinks[].name must not also be a source name: both are table names in the SQL",
+    fieldPath = ".sinks")
+@ValidationRule(
+    value = "!has(self.deadLetter) || ((!has(self.sink) || self.deadLetter.topic != self.sink.topic)"
+        + " && (!has(self.sinks) || !self.sinks.exists(k, k.topic == self.deadLetter.topic))"
         + " && !self.sources.exists(s, s.topic == self.deadLetter.topic))",
     message = "spec.deadLetter.topic must differ from the sink and source topics",
     fieldPath = ".deadLetter.topic")
@@ -43,10 +59,17 @@ import java.util.List;
     reason = "FieldValueForbidden",
     fieldPath = ".sources")
 @ValidationRule(
-    value = "self.sink.topic != oldSelf.sink.topic || self.sink.partitions >= oldSelf.sink.partitions",
+    value = "!has(self.sink) || !has(oldSelf.sink) || self.sink.topic != oldSelf.sink.topic"
+        + " || self.sink.partitions >= oldSelf.sink.partitions",
     message = "spec.sink.partitions cannot decrease (Kafka cannot remove partitions)",
     reason = "FieldValueForbidden",
     fieldPath = ".sink.partitions")
+@ValidationRule(
+    value = "!has(self.sinks) || !has(oldSelf.sinks) || self.sinks.all(k, !oldSelf.sinks.exists(o,"
+        + " o.topic == k.topic && o.partitions > k.partitions))",
+    message = "spec.sinks[].partitions cannot decrease (Kafka cannot remove partitions)",
+    reason = "FieldValueForbidden",
+    fieldPath = ".sinks")
 @ValidationRule(
     value = "!has(self.deadLetter) || !has(oldSelf.deadLetter) || self.deadLetter.topic != oldSelf.deadLetter.topic"
         + " || self.deadLetter.partitions >= oldSelf.deadLetter.partitions",
@@ -68,9 +91,14 @@ public class StreamPipelineSpec {
   @JsonPropertyDescription("The Flink SQL query over the sources.")
   private TransformSpec transform;
 
-  @Required
-  @JsonPropertyDescription("The Kafka topic the query's result is written to.")
+  @JsonPropertyDescription("The Kafka topic the query's result is written to. Exactly one of sink and sinks.")
   private SinkSpec sink;
+
+  @Size(min = 1, max = 8)
+  @JsonPropertyDescription("Several Kafka topics, each written by the SQL's INSERT INTO <name> SELECT ... statements"
+      + " (separated by ';'), all run as one job with one checkpoint. A list keyed by name. Exactly one of sink"
+      + " and sinks.")
+  private List<NamedSinkSpec> sinks;
 
   @JsonPropertyDescription("Where records that cannot be read go; without it such records fail the job.")
   private DeadLetterSpec deadLetter;
@@ -111,6 +139,14 @@ public class StreamPipelineSpec {
 
   public void setSink(SinkSpec sink) {
     this.sink = sink;
+  }
+
+  public List<NamedSinkSpec> getSinks() {
+    return sinks;
+  }
+
+  public void setSinks(List<NamedSinkSpec> sinks) {
+    this.sinks = sinks;
   }
 
   public DeadLetterSpec getDeadLetter() {

@@ -1,5 +1,6 @@
 package io.streampipeline.plan;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.streampipeline.model.DeliveryGuarantee;
 import java.util.List;
@@ -14,10 +15,13 @@ import java.util.Map;
  * @param version plan format version
  * @param pipeline the pipeline's identity, {@code namespace/name}; names Kafka groups and transactions
  * @param deadLetterTopic null when the pipeline has no dead-letter topic
+ * @param sink the one sink the SQL (one query) writes; null when the plan has {@code sinks}
  * @param state null as {@link StatePlan#DEFAULT}
  * @param kafkaProperties null or extra Kafka client properties that the job sets on every client it makes
  *     (security, for one); never a secret value, only references to secrets through a config provider
  *     ({@link KafkaClientSecurity}), which {@link PlanValidator} checks
+ * @param sinks the sinks the SQL's {@code INSERT INTO} statements write, each with a name; null when the plan
+ *     has one {@code sink}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelinePlan(
@@ -35,7 +39,25 @@ public record PipelinePlan(
     String consumerGroup,
     String transactionalIdPrefix,
     StatePlan state,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    List<SinkPlan> sinks) {
+
+  @JsonCreator
+  public PipelinePlan {}
+
+  /** A plan with its one sink, which the whole SQL writes. */
+  public PipelinePlan(int version, String pipeline, String bootstrapServers, List<SourcePlan> sources, String sql,
+      SinkPlan sink, String deadLetterTopic, DeliveryGuarantee delivery, long checkpointIntervalMs,
+      int restartAttempts, long restartDelayMs, String consumerGroup, String transactionalIdPrefix, StatePlan state,
+      Map<String, String> kafkaProperties) {
+    this(version, pipeline, bootstrapServers, sources, sql, sink, deadLetterTopic, delivery, checkpointIntervalMs,
+        restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state, kafkaProperties, null);
+  }
+
+  /** The plan's sinks: its {@code sinks}, or its one {@code sink}. */
+  public List<SinkPlan> allSinks() {
+    return sinks != null ? sinks : List.of(sink);
+  }
 
   /** The plan's state settings, {@link StatePlan#DEFAULT} when it has none. */
   public StatePlan stateOrDefault() {
@@ -51,6 +73,6 @@ public record PipelinePlan(
   public PipelinePlan withKafka(String servers, Map<String, String> properties) {
     return new PipelinePlan(version, pipeline, servers, sources, sql, sink, deadLetterTopic, delivery,
         checkpointIntervalMs, restartAttempts, restartDelayMs, consumerGroup, transactionalIdPrefix, state,
-        properties);
+        properties, sinks);
   }
 }

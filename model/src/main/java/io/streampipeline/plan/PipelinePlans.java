@@ -6,6 +6,7 @@ import io.streampipeline.model.Durations;
 import io.streampipeline.model.EventTimeSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.JobSpec;
+import io.streampipeline.model.SinkSpec;
 import io.streampipeline.model.SourceSpec;
 import io.streampipeline.model.StreamPipelineSpec;
 import java.time.OffsetDateTime;
@@ -30,7 +31,7 @@ public final class PipelinePlans {
         bootstrapServers(namespace, spec),
         spec.getSources().stream().map(PipelinePlans::source).toList(),
         spec.getTransform().getSql(),
-        new SinkPlan(spec.getSink().getTopic(), spec.getSink().getFormat(), List.copyOf(spec.getSink().getKey())),
+        spec.getSink() == null ? null : sink(spec.getSink(), null),
         spec.getDeadLetter() == null ? null : spec.getDeadLetter().getTopic(),
         job.getDelivery(),
         Durations.parse("spec.job.checkpointInterval", job.getCheckpointInterval()).toMillis(),
@@ -40,7 +41,12 @@ public final class PipelinePlans {
         "streampipeline." + identity,
         new StatePlan(job.getStateBackend(), job.getStateTtl() == null ? null
             : Durations.parse("spec.job.stateTtl", job.getStateTtl()).toMillis()),
-        null);
+        null,
+        spec.getSinks() == null ? null : spec.getSinks().stream().map(s -> sink(s, s.getName())).toList());
+  }
+
+  private static SinkPlan sink(SinkSpec sink, String name) {
+    return new SinkPlan(sink.getTopic(), sink.getFormat(), List.copyOf(sink.getKey()), name);
   }
 
   /** Strimzi's bootstrap Service for the cluster, unless the spec names servers. */

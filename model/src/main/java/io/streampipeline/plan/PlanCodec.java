@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 /** Reads and writes {@link PipelinePlan} as JSON, the form it travels in as a job argument. */
 public final class PlanCodec {
 
-  /** The plan format this code writes and reads. */
-  public static final int CURRENT_VERSION = 3;
+  /** The plan format this code writes and reads; 4 added {@code sinks} (several named sinks). */
+  public static final int CURRENT_VERSION = 4;
 
   /** The job argument that carries the plan's JSON. */
   public static final String PLAN_ARGUMENT = "--plan";

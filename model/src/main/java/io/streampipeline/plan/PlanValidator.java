@@ -2,6 +2,7 @@ package io.streampipeline.plan;
 
 import io.streampipeline.model.Format;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,19 +59,35 @@ public final class PlanValidator {
         validateSource(problems, "sources[" + i + "]", plan.sources().get(i));
       }
     }
-    if (plan.sink() == null) {
-      problems.add(new Problem("sink", "required"));
+    if ((plan.sink() == null) == (plan.sinks() == null)) {
+      problems.add(new Problem("sink", "exactly one of sink and sinks is required"));
+    } else if (plan.sink() != null) {
+      validateSink(problems, "sink", plan.sink());
+    } else if (plan.sinks().isEmpty()) {
+      problems.add(new Problem("sinks", "at least one sink is required"));
     } else {
-      required(problems, "sink.topic", plan.sink().topic());
-      if (plan.sink().format() == null) {
-        problems.add(new Problem("sink.format", "required"));
-      }
-      if (plan.sink().key() == null) {
-        problems.add(new Problem("sink.key", "required (may be empty)"));
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < plan.sinks().size(); i++) {
+        SinkPlan sink = plan.sinks().get(i);
+        validateSink(problems, "sinks[" + i + "]", sink);
+        required(problems, "sinks[" + i + "].name", sink.name());
+        if (sink.name() != null && !names.add(sink.name())) {
+          problems.add(new Problem("sinks[" + i + "].name", "'" + sink.name() + "' names another sink too"));
+        }
       }
     }
     plan.kafkaPropertiesOrEmpty().forEach((key, value) -> validateKafkaProperty(problems, key, value));
     return problems;
+  }
+
+  private static void validateSink(List<Problem> problems, String at, SinkPlan sink) {
+    required(problems, at + ".topic", sink.topic());
+    if (sink.format() == null) {
+      problems.add(new Problem(at + ".format", "required"));
+    }
+    if (sink.key() == null) {
+      problems.add(new Problem(at + ".key", "required (may be empty)"));
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.streampipeline.plan;
 
+import io.streampipeline.model.NamedSinkSpec;
 import io.streampipeline.model.SourceSpec;
 import io.streampipeline.model.StreamPipelineSpec;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.TreeSet;
  * <p>Every other rule is the CRD's (its schema and CEL rules, generated from this model): the API server
  * applies them at admission, so the operator never sees a spec that breaks one, and {@code streampipeline
  * validate} applies them from the generated CRD itself. What is left needs the SQL parsed, which CEL cannot:
- * the query may read only the declared sources. Problems name their field as {@code spec.…}.
+ * the query may read only the declared sources, and with {@code sinks} its {@code INSERT INTO} statements must
+ * write exactly the declared sinks. Problems name their field as {@code spec.…}.
  */
 public final class SpecValidator {
+
+  private static final String SQL = "spec.transform.sql";
 
   private SpecValidator() {}
 
@@ -33,10 +37,12 @@ public final class SpecValidator {
     spec.getSources().stream().map(SourceSpec::getName).forEach(sources::add);
     for (String table : SqlTableReferences.tablesRead(spec.getTransform().getSql())) {
       if (!sources.contains(table)) {
-        problems.add(new Problem("spec.transform.sql", "reads table '" + table + "', which is not a source (sources: "
+        problems.add(new Problem(SQL, "reads table '" + table + "', which is not a source (sources: "
             + String.join(", ", sources) + ")"));
       }
     }
+    problems.addAll(SinkWrites.problems(spec.getTransform().getSql(), spec.getSinks() == null ? null
+        : spec.getSinks().stream().map(NamedSinkSpec::getName).toList(), "spec."));
     return problems;
   }
 }

@@ -1,6 +1,8 @@
 package io.streampipeline.plan;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,6 +14,9 @@ import java.util.regex.Pattern;
  * {@code FROM}, {@code JOIN} and {@code TABLE} and at comma-separated FROM lists, and leaves out names the
  * query defines itself ({@code WITH x AS}). The job plans the SQL fully at start, and
  * {@code streampipeline validate} does too; this check only catches the common mistake early.
+ *
+ * <p>It also finds the tables {@code INSERT INTO} statements write, with their position, so that the operator
+ * can refuse a statement writing a table that is no sink, and a sink no statement writes.
  */
 public final class SqlTableReferences {
 
@@ -24,9 +29,48 @@ public final class SqlTableReferences {
   private static final Pattern JOINED = Pattern.compile("(?i)\\bJOIN\\s+(" + IDENTIFIER + ")");
   private static final Pattern TABLE_ARGUMENT = Pattern.compile("(?i)\\bTABLE\\s+(" + IDENTIFIER + ")(?![A-Za-z0-9_])(?!\\s*\\()");
   private static final Pattern COMMON_TABLE = Pattern.compile("(?i)(?:\\bWITH\\b|,)\\s*(" + IDENTIFIER + ")\\s+AS\\s*\\(");
+  private static final Pattern INSERT_TARGET = Pattern.compile(
+      "(?i)\\bINSERT\\s+(?:INTO|OVERWRITE)\\s+(" + IDENTIFIER + ")");
+  private static final Pattern COMMENT_OR_STRING = Pattern.compile("--[^\\n]*|(?s)/\\*.*?\\*/|'(?:[^']|'')*'");
   private static final Set<String> NOT_TABLES = Set.of("LATERAL", "TABLE", "UNNEST", "SELECT");
 
   private SqlTableReferences() {}
+
+  /**
+   * A table an {@code INSERT INTO} statement writes, as written (backticks removed).
+   *
+   * @param line 1-based line of the table name in the SQL
+   * @param column 1-based column of the table name in its line
+   */
+  public record InsertTarget(String table, int line, int column) {}
+
+  /** The tables the SQL's {@code INSERT INTO} statements write, in the order they appear. */
+  public static List<InsertTarget> insertTargets(String sql) {
+    String text = blankCommentsAndStrings(sql);
+    List<InsertTarget> targets = new ArrayList<>();
+    Matcher insert = INSERT_TARGET.matcher(text);
+    while (insert.find()) {
+      int at = insert.start(1);
+      int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+      targets.add(new InsertTarget(unquote(insert.group(1)), line, at - lineStart + 1));
+    }
+    return targets;
+  }
+
+  /** The SQL with comments and string literals replaced by spaces, line breaks kept: positions stay. */
+  private static String blankCommentsAndStrings(String sql) {
+    StringBuilder text = new StringBuilder(sql);
+    Matcher matcher = COMMENT_OR_STRING.matcher(sql);
+    while (matcher.find()) {
+      for (int i = matcher.start(); i < matcher.end(); i++) {
+        if (text.charAt(i) != '\n') {
+          text.setCharAt(i, ' ');
+        }
+      }
+    }
+    return text.toString();
+  }
 
   /** Names read by the query, as written (backticks removed), excluding its own common table expressions. */
   public static Set<String> tablesRead(String sql) {
