@@ -8,6 +8,7 @@ import io.streampipeline.plan.KafkaAccess;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.PlanCodec;
 import io.streampipeline.plan.PlanValidator;
+import io.streampipeline.plan.SinkPlan;
 import io.streampipeline.plan.SourcePlan;
 import io.streampipeline.plan.StartingOffsets;
 import java.io.IOException;
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bundled Flink job: runs one {@link PipelinePlan}. Kafka sources are decoded into SQL tables named after
- * the sources, the plan's SQL runs over them, and its result goes to the Kafka sink; unreadable source
- * records go to the dead-letter topic.
+ * the sources, the plan's SQL runs over them, and its result goes to the Kafka sink (or each
+ * {@code INSERT INTO} statement's to its sink, see {@link SinkStatements}); unreadable source records go to the
+ * dead-letter topic. All of it is one Flink job with one checkpoint.
  *
  * <p>In a cluster it is started with {@code --plan <json>} or {@code --plan-file <path>}. In-process (the
  * CLI, tests) call {@link #configure} and {@link #build} on an environment, or use {@link LocalPipeline}.
@@ -154,14 +156,15 @@ public final class PipelineJob {
       deadLetters = deadLetters == null ? unreadable : deadLetters.union(unreadable);
     }
 
-    Table result = query(tableEnv, plan.sql());
-    ResultShape shape = ResultShape.of(result, plan.sink());
-    DataStream<Row> changes = resultStream(tableEnv, result, shape, plan);
-    changes
-        .sinkTo(KafkaSinks.sink(plan, new ResultSerializer(plan.sink().topic(), plan.sink().format(),
-            shape.names(), shape.keyColumns()), ""))
-        .name("sink " + plan.sink().topic())
-        .uid("sink");
+    if (plan.sinks() == null) {
+      // The uids of a single-sink job predate several sinks: savepoints of existing pipelines restore.
+      write(tableEnv, plan, query(tableEnv, plan.sql()), plan.sink(), "sink", "", "");
+    } else {
+      for (SinkStatements.SinkStatement statement : SinkStatements.parse(tableEnv, plan)) {
+        String name = statement.sink().name();
+        write(tableEnv, plan, statement.result(), statement.sink(), statement.field(), "-" + name, ".sink." + name);
+      }
+    }
     if (plan.deadLetterTopic() != null) {
       deadLetters
           .sinkTo(KafkaSinks.sink(plan, new DeadLetterSerializer(plan.deadLetterTopic()),
@@ -172,10 +175,30 @@ public final class PipelineJob {
     QueryState state = QueryState.of(env);
     StateBackend backend = stateBackend(env, plan, state);
     state.warnings(plan).forEach(warning -> LOG.warn("Pipeline {}: {}", plan.pipeline(), warning));
-    LOG.info("Built pipeline {}: sources {}, sink {}, delivery {}, state backend {}", plan.pipeline(),
-        plan.sources().stream().map(SourcePlan::topic).toList(), plan.sink().topic(), plan.delivery(),
+    LOG.info("Built pipeline {}: sources {}, sinks {}, delivery {}, state backend {}", plan.pipeline(),
+        plan.sources().stream().map(SourcePlan::topic).toList(),
+        plan.allSinks().stream().map(SinkPlan::topic).toList(), plan.delivery(),
         backend.flinkName());
     return state;
+  }
+
+  /**
+   * Writes a result to its Kafka sink. Each sink of a job has its own operator uids and its own transactional-id
+   * prefix: the plan's, which the dead-letter sink extends with {@code .dead-letter}, and a named sink with
+   * {@code .sink.<name>} (names are SQL identifiers without dots, so no prefix is another's). Every sink commits
+   * its transaction when the job's checkpoint completes; the commits of several sinks are separate Kafka
+   * transactions, so a reader sees one sink's records of a checkpoint before another's.
+   *
+   * @param field the sink's field in the plan, for refusals
+   */
+  private static void write(StreamTableEnvironment tableEnv, PipelinePlan plan, Table result, SinkPlan sink,
+      String field, String uidSuffix, String transactionalIdSuffix) {
+    ResultShape shape = ResultShape.of(result, sink, field);
+    resultStream(tableEnv, result, shape, uidSuffix)
+        .sinkTo(KafkaSinks.sink(plan, new ResultSerializer(sink.topic(), sink.format(), shape.names(),
+            shape.keyColumns()), transactionalIdSuffix))
+        .name("sink " + sink.topic())
+        .uid("sink" + uidSuffix);
   }
 
   /**
@@ -209,7 +232,7 @@ public final class PipelineJob {
    * UPDATE_AFTER that follows on the same key carries the new value.
    */
   private static DataStream<Row> resultStream(StreamTableEnvironment tableEnv, Table result, ResultShape shape,
-      PipelinePlan plan) {
+      String uidSuffix) {
     try {
       return tableEnv.toDataStream(result);
     } catch (TableException e) {
@@ -217,12 +240,12 @@ public final class PipelineJob {
         throw SqlErrors.untranslatable(e);
       }
     }
-    shape.requireUpsertable(tableEnv, result, plan.sink());
+    shape.requireUpsertable(tableEnv, result);
     try {
       return tableEnv.toChangelogStream(result)
           .filter(row -> row.getKind() != RowKind.UPDATE_BEFORE)
           .name("upserts")
-          .uid("upserts");
+          .uid("upserts" + uidSuffix);
     } catch (TableException e) {
       throw SqlErrors.untranslatable(e);
     }

@@ -19,7 +19,7 @@ import org.apache.flink.table.types.utils.DataTypeUtils;
 
 /**
  * What the query's result looks like to the sink, and whether the sink can write it correctly. Refuses,
- * naming the sink field:
+ * naming the sink's field ({@code sink} or {@code sinks[i]}):
  *
  * <ul>
  *   <li>a {@code key} column the result does not have;
@@ -37,30 +37,35 @@ final class ResultShape {
 
   private final List<String> names;
   private final int[] keyColumns;
+  private final List<String> key;
+  private final String field;
 
-  private ResultShape(List<String> names, int[] keyColumns) {
+  private ResultShape(List<String> names, int[] keyColumns, List<String> key, String field) {
     this.names = names;
     this.keyColumns = keyColumns;
+    this.key = key;
+    this.field = field;
   }
 
-  static ResultShape of(Table result, SinkPlan sink) {
+  /** @param field the sink's field in the plan, {@code sink} or {@code sinks[i]} */
+  static ResultShape of(Table result, SinkPlan sink, String field) {
     ResolvedSchema schema = result.getResolvedSchema();
     List<String> names = schema.getColumnNames();
     int[] keyColumns = new int[sink.key().size()];
     for (int k = 0; k < keyColumns.length; k++) {
       keyColumns[k] = names.indexOf(sink.key().get(k));
       if (keyColumns[k] < 0) {
-        throw new InvalidPlanException("sink.key[" + k + "]", "the query has no column '" + sink.key().get(k)
+        throw new InvalidPlanException(field + ".key[" + k + "]", "the query has no column '" + sink.key().get(k)
             + "'; its columns are " + names);
       }
     }
     if (sink.format() == Format.RAW && (names.size() != 1
         || !schema.getColumnDataTypes().get(0).getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING))) {
-      throw new InvalidPlanException("sink.format", "a raw sink writes one STRING column, but the query returns "
+      throw new InvalidPlanException(field + ".format", "a raw sink writes one STRING column, but the query returns "
           + schema.getColumns().stream().map(Column::toString).toList() + "; select a single STRING column"
           + " or use the json format");
     }
-    return new ResultShape(names, keyColumns);
+    return new ResultShape(names, keyColumns, sink.key(), field);
   }
 
   List<String> names() {
@@ -72,10 +77,10 @@ final class ResultShape {
   }
 
   /** Checks that an updating result can be written keyed on the sink's key. */
-  void requireUpsertable(StreamTableEnvironment tableEnv, Table result, SinkPlan sink) {
-    if (sink.key().isEmpty()) {
-      throw new InvalidPlanException("sink.key", "the query produces updates (for example an aggregation"
-          + " without a window), which are written as an upsert stream keyed on sink.key; name the columns"
+  void requireUpsertable(StreamTableEnvironment tableEnv, Table result) {
+    if (key.isEmpty()) {
+      throw new InvalidPlanException(field + ".key", "the query produces updates (for example an aggregation"
+          + " without a window), which are written as an upsert stream keyed on " + field + ".key; name the columns"
           + " that identify a result row (such as the GROUP BY columns)");
     }
     List<DataTypes.Field> fields = new ArrayList<>();
@@ -83,16 +88,16 @@ final class ResultShape {
     for (Column column : schema.getColumns()) {
       DataType type = DataTypeUtils.removeTimeAttribute(column.getDataType());
       // Primary key columns are NOT NULL; the key columns of a grouping are never null anyway.
-      fields.add(DataTypes.FIELD(column.getName(), sink.key().contains(column.getName()) ? type.notNull() : type));
+      fields.add(DataTypes.FIELD(column.getName(), key.contains(column.getName()) ? type.notNull() : type));
     }
     DataType row = DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
     tableEnv.createTemporaryTable(UPSERT_CHECK_TABLE, TableDescriptor.forConnector("blackhole")
-        .schema(Schema.newBuilder().fromRowDataType(row).primaryKey(sink.key()).build())
+        .schema(Schema.newBuilder().fromRowDataType(row).primaryKey(key).build())
         .build());
     try {
       String plan = result.insertInto(UPSERT_CHECK_TABLE).explain(ExplainDetail.CHANGELOG_MODE);
       if (plan.contains("upsertMaterialize=[true]")) {
-        throw new InvalidPlanException("sink.key", sink.key() + " is not a unique key of the query's result:"
+        throw new InvalidPlanException(field + ".key", key + " is not a unique key of the query's result:"
             + " several result rows can share one key, so their updates cannot be written as one upsert"
             + " stream; use the columns that identify a result row (such as the GROUP BY columns)");
       }

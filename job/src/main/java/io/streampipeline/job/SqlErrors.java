@@ -3,6 +3,7 @@ package io.streampipeline.job;
 import io.streampipeline.plan.InvalidPlanException;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns the planner's refusal of {@code transform.sql} into a problem naming the line and column where the
@@ -19,6 +20,7 @@ final class SqlErrors {
   private static final String FIELD = "transform.sql";
   /** How Flink 1.20's planner refuses a processing-time temporal join; it has no type of its own. */
   private static final String PROCESSING_TIME_TEMPORAL_JOIN = "Processing-time temporal join is not supported";
+  private static final Pattern PARSER_POSITION = Pattern.compile("\\bline (\\d+), column");
 
   private SqlErrors() {}
 
@@ -39,33 +41,41 @@ final class SqlErrors {
   }
 
   static InvalidPlanException refused(RuntimeException plannerError) {
+    return refused(plannerError, 0);
+  }
+
+  /**
+   * @param linesBefore lines the job put before {@code transform.sql} in the text the planner saw; positions
+   *     are given in the user's text
+   */
+  static InvalidPlanException refused(RuntimeException plannerError, int linesBefore) {
     for (Throwable t = plannerError; t != null; t = t.getCause()) {
       Throwable cause = t;
-      Optional<String> position = parsePosition(cause).or(() -> validationPosition(cause));
+      Optional<String> position = parsePosition(cause, linesBefore).or(() -> validationPosition(cause, linesBefore));
       if (position.isPresent()) {
-        return new InvalidPlanException(FIELD, position.get() + ": " + reason(cause));
+        return new InvalidPlanException(FIELD, position.get() + ": " + inUserLines(reason(cause), linesBefore));
       }
     }
     return new InvalidPlanException(FIELD, plannerError.getMessage());
   }
 
   /** Calcite's {@code SqlParseException.getPos()}: a {@code SqlParserPos}. */
-  private static Optional<String> parsePosition(Throwable t) {
+  private static Optional<String> parsePosition(Throwable t, int linesBefore) {
     Object pos = call(t, "getPos");
     if (pos == null) {
       return Optional.empty();
     }
     Object line = call(pos, "getLineNum");
     Object column = call(pos, "getColumnNum");
-    return line instanceof Integer l && column instanceof Integer c && l > 0 ? Optional.of(at(l, c))
+    return line instanceof Integer l && column instanceof Integer c && l > linesBefore ? Optional.of(at(l - linesBefore, c))
         : Optional.empty();
   }
 
   /** Calcite's {@code CalciteContextException.getPosLine()/getPosColumn()}. */
-  private static Optional<String> validationPosition(Throwable t) {
+  private static Optional<String> validationPosition(Throwable t, int linesBefore) {
     Object line = call(t, "getPosLine");
     Object column = call(t, "getPosColumn");
-    return line instanceof Integer l && column instanceof Integer c && l > 0 ? Optional.of(at(l, c))
+    return line instanceof Integer l && column instanceof Integer c && l > linesBefore ? Optional.of(at(l - linesBefore, c))
         : Optional.empty();
   }
 
@@ -77,6 +87,15 @@ final class SqlErrors {
     }
     String message = innermost.getMessage();
     return message == null ? positioned.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+
+  /** The planner's own words give positions in the text it saw ("at line 3, column 50"): move them to the user's. */
+  private static String inUserLines(String reason, int linesBefore) {
+    if (linesBefore == 0) {
+      return reason;
+    }
+    return PARSER_POSITION.matcher(reason).replaceAll(
+        m -> "line " + (Integer.parseInt(m.group(1)) - linesBefore) + ", column");
   }
 
   private static String at(int line, int column) {

@@ -42,6 +42,18 @@ final class Plans {
     return new SinkPlan(topic, Format.JSON, List.of(key));
   }
 
+  /** A sink of a plan with several sinks, written by {@code INSERT INTO name}. */
+  static SinkPlan namedJsonSink(String name, String topic, String... key) {
+    return new SinkPlan(topic, Format.JSON, List.of(key), name);
+  }
+
+  /** The plan with these sinks instead of its one sink; its SQL must be INSERT INTO statements. */
+  static PipelinePlan fanOut(PipelinePlan plan, SinkPlan... sinks) {
+    return new PipelinePlan(plan.version(), plan.pipeline(), plan.bootstrapServers(), plan.sources(), plan.sql(),
+        null, plan.deadLetterTopic(), plan.delivery(), plan.checkpointIntervalMs(), plan.restartAttempts(),
+        plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(), List.of(sinks));
+  }
+
   static String topic(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }

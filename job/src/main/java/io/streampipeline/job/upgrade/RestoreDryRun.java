@@ -101,17 +101,20 @@ public final class RestoreDryRun {
     List<SourcePlan> sources = plan.sources().stream().map(s -> new SourcePlan(s.name(), run + "-" + s.name(),
         s.format(), s.columns(), StartingOffsets.of(StartingOffsets.Mode.EARLIEST), s.eventTime(), s.upsertKey()))
         .toList();
-    SinkPlan sink = new SinkPlan(run + "-sink", plan.sink().format(), plan.sink().key());
+    SinkPlan sink = plan.sink() == null ? null
+        : new SinkPlan(run + "-sink", plan.sink().format(), plan.sink().key());
+    List<SinkPlan> sinks = plan.sinks() == null ? null : plan.sinks().stream()
+        .map(s -> new SinkPlan(run + "-sink-" + s.name(), s.format(), s.key(), s.name())).toList();
     return new PipelinePlan(plan.version(), plan.pipeline(), bootstrapServers, sources, plan.sql(), sink,
         plan.deadLetterTopic() == null ? null : run + "-dead-letters", plan.delivery(), CHECKPOINT_INTERVAL_MS,
-        0, plan.restartDelayMs(), run, run, plan.state(), null);
+        0, plan.restartDelayMs(), run, run, plan.state(), null, sinks);
   }
 
   private static Set<String> topics(PipelinePlan old, PipelinePlan next) {
     Set<String> topics = new LinkedHashSet<>();
     for (PipelinePlan plan : List.of(old, next)) {
       plan.sources().forEach(s -> topics.add(s.topic()));
-      topics.add(plan.sink().topic());
+      plan.allSinks().forEach(s -> topics.add(s.topic()));
       if (plan.deadLetterTopic() != null) {
         topics.add(plan.deadLetterTopic());
       }
