@@ -3,18 +3,22 @@ package io.streampipeline.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import io.streampipeline.kafka.local.CommittedReader;
+import io.streampipeline.plan.SinkPlan;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Reads what the job writes, as a read_committed consumer (so exactly-once output shows up when its
- * transaction commits): prints sink records as {@code key<TAB>value} and counts dead letters. Starts at the
- * topics' current ends, so only this run's output is shown.
+ * transaction commits): prints sink records as {@code key<TAB>value} ({@code sink<TAB>key<TAB>value} for a
+ * pipeline with several named sinks) and counts dead letters. Starts at the topics' current ends, so only this
+ * run's output is shown.
  */
 final class OutputTail implements Runnable, AutoCloseable {
 
@@ -22,7 +26,8 @@ final class OutputTail implements Runnable, AutoCloseable {
   private static final Duration END_CHECK_INTERVAL = Duration.ofMillis(300);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final String sinkTopic;
+  /** The sinks' topics, each with what its lines start with: nothing for a single sink, else its name and a tab. */
+  private final Map<String, String> sinkPrefixes = new HashMap<>();
   private final PrintWriter out;
   private final List<TopicPartition> partitions;
   private volatile long records;
@@ -33,11 +38,14 @@ final class OutputTail implements Runnable, AutoCloseable {
   private volatile Exception failure;
 
   /** @param clientConfig how to reach the cluster: {@code bootstrap.servers} and security */
-  OutputTail(Map<String, Object> clientConfig, String sinkTopic, String deadLetterTopic, PrintWriter out) {
-    this.sinkTopic = sinkTopic;
+  OutputTail(Map<String, Object> clientConfig, List<SinkPlan> sinks, String deadLetterTopic, PrintWriter out) {
+    sinks.forEach(sink -> sinkPrefixes.put(sink.topic(), sink.name() == null ? "" : sink.name() + "\t"));
     this.out = out;
-    this.consumer = CommittedReader.open(clientConfig, "streampipeline-cli", false,
-        deadLetterTopic == null ? List.of(sinkTopic) : List.of(sinkTopic, deadLetterTopic));
+    List<String> topics = new ArrayList<>(sinkPrefixes.keySet());
+    if (deadLetterTopic != null) {
+      topics.add(deadLetterTopic);
+    }
+    this.consumer = CommittedReader.open(clientConfig, "streampipeline-cli", false, topics);
     this.partitions = List.copyOf(consumer.assignment());
   }
 
@@ -48,8 +56,9 @@ final class OutputTail implements Runnable, AutoCloseable {
       while (!closed) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           lastRecordNanos = System.nanoTime();
-          if (record.topic().equals(sinkTopic)) {
-            out.println(text(record.key(), "") + "\t" + text(record.value(), TOMBSTONE));
+          String prefix = sinkPrefixes.get(record.topic());
+          if (prefix != null) {
+            out.println(prefix + text(record.key(), "") + "\t" + text(record.value(), TOMBSTONE));
             records++;
           } else {
             deadLetters++;

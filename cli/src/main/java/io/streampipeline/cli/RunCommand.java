@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
     InputFeeder feeder = inputs.isEmpty() ? null
         : new InputFeeder(kafka.clientConfig(), inputs.stream().map(i -> input(plan, i)).toList(),
             topic -> kafka.committedAtLeast(plan.consumerGroup(), kafka.endOffsets(List.of(topic))));
-    try (OutputTail tail = new OutputTail(kafka.clientConfig(), plan.sink().topic(), plan.deadLetterTopic(), out);
+    try (OutputTail tail = new OutputTail(kafka.clientConfig(), plan.allSinks(), plan.deadLetterTopic(), out);
         MiniClusterResource flink = new MiniClusterResource(LocalFlink.start(parallelism))) {
       threads.submit(tail);
       LocalPipeline job = LocalPipeline.start(flink.cluster, plan, parallelism, fromSavepoint);
@@ -247,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
         plan.sink(), plan.deadLetterTopic(), plan.delivery(),
         Math.min(plan.checkpointIntervalMs(), LOCAL_CHECKPOINT_INTERVAL_MS), plan.restartAttempts(),
         plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(),
-        kafka.clientProperties().isEmpty() ? null : kafka.clientProperties());
+        kafka.clientProperties().isEmpty() ? null : kafka.clientProperties(), plan.sinks());
   }
 
   /** {@code [SOURCE=]FILE|-}: SOURCE= only when it names a source, so that any file name still works. */

@@ -2,6 +2,7 @@ package io.streampipeline.cli;
 
 import static io.streampipeline.cli.Cli.example;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -56,6 +57,24 @@ class RenderTest {
     assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isNull());
     assertThat(result.out()).startsWith("# Rendered by streampipeline render: owner references have no uid");
+  }
+
+  @Test
+  void fanOutRendersOneTopicPerSinkAndAPlanWithEverySink() {
+    Path file = example("fanout", "pipeline.yaml");
+    Cli.Result result = Cli.run("render", "-f", file, "--namespace", "streams");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    List<HasMetadata> children = parse(result.out());
+    assertThat(children).filteredOn(KafkaTopic.class::isInstance).map(KafkaTopic.class::cast)
+        .extracting(t -> t.getSpec().getTopicName(), t -> t.getSpec().getConfig())
+        .containsExactly(tuple("orders", java.util.Map.of()), tuple("paid-orders", java.util.Map.of()),
+            tuple("customer-totals", java.util.Map.of("cleanup.policy", "compact")), tuple("orders-dlq", java.util.Map.of()));
+    FlinkDeployment deployment = children.stream().filter(FlinkDeployment.class::isInstance)
+        .map(FlinkDeployment.class::cast).findFirst().orElseThrow();
+    List<String> args = List.of(deployment.getSpec().getJob().getArgs());
+    assertThat(PlanCodec.decode(args.get(args.indexOf(PlanCodec.PLAN_ARGUMENT) + 1)))
+        .isEqualTo(PipelinePlans.fromSpec("streams", "fanout", PipelineFiles.readOne(file).getSpec()));
   }
 
   /** The storage wiring is visible in what render prints: directories, plugin, Secret references, no secret. */

@@ -55,6 +55,17 @@ class RunExamplesTest {
   }
 
   @Test
+  void fanOutWritesEachSinksRecordsToItsOwnTopicFromOneJob() throws Exception {
+    Cli.Result result = Cli.run("run", "-f", example("fanout", "pipeline.yaml"),
+        "--input", example("fanout", "input.txt"), "--until-idle");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.outLines()).as("%s", result)
+        .containsExactlyInAnyOrderElementsOf(Files.readAllLines(example("fanout", "expected-output.txt")));
+    assertThat(result.errLines()).last().asString().contains("9 records in, 14 out, 0 dead-lettered");
+  }
+
+  @Test
   void windowedCountsClosedWindowsAndDeadLettersTheMalformedLines() throws Exception {
     Cli.Result result = Cli.run("run", "-f", example("windowed", "pipeline.yaml"),
         "--input", example("windowed", "input.txt"), "--until-idle");

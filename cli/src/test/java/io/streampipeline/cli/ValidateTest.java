@@ -24,7 +24,48 @@ class ValidateTest {
 
     assertThat(result.exitCode()).as("%s", result).isZero();
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).contains("5 pipeline(s) checked, all valid");
+    assertThat(result.err()).contains("6 pipeline(s) checked, all valid");
+  }
+
+  @Test
+  void statementsAndSinksThatDoNotMatchAreRefusedWithLineColumnAndSinkIndex() throws IOException {
+    Path file = repo.resolve("fanout.yaml");
+    Files.writeString(file, Files.readString(example("fanout", "pipeline.yaml"))
+        .replace("INSERT INTO customer_totals", "INSERT INTO customer_total"));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    assertThat(result.outLines()).as("%s", result).containsExactly(
+        file + ": spec.transform.sql: line 5, column 13: INSERT INTO writes table 'customer_total', which is not"
+            + " a sink (sinks: paid_orders, customer_totals)",
+        file + ": spec.sinks[1]: no statement of spec.transform.sql writes sink 'customer_totals'; add INSERT INTO"
+            + " customer_totals SELECT ... or remove the sink");
+  }
+
+  @Test
+  void twoSinksOfOneNameAreRefusedAsTheApiServerRefusesThem() throws IOException {
+    Path file = repo.resolve("fanout.yaml");
+    Files.writeString(file, Files.readString(example("fanout", "pipeline.yaml"))
+        .replace("- name: customer_totals", "- name: paid_orders"));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    assertThat(result.outLines()).as("%s", result)
+        .containsExactly(file + ": spec.sinks[1]: Duplicate value: {\"name\":\"paid_orders\"}");
+  }
+
+  @Test
+  void eachSinksResultIsCheckedByPlanningItsStatement() throws IOException {
+    Path file = repo.resolve("fanout.yaml");
+    Files.writeString(file, Files.readString(example("fanout", "pipeline.yaml")).replace("key: [customer]", "key: []"));
+
+    Cli.Result result = Cli.run("validate", "-f", file);
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(ExitCode.INVALID.code());
+    assertThat(result.outLines()).as("%s", result).singleElement().asString()
+        .startsWith(file + ": spec.sinks[1].key: the query produces updates");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.streampipeline.model.ColumnSpec;
 import io.streampipeline.model.Format;
 import io.streampipeline.model.KafkaAuthenticationSpec;
 import io.streampipeline.model.KafkaAuthenticationType;
+import io.streampipeline.model.NamedSinkSpec;
 import io.streampipeline.model.SourceSpec;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.testing.Pipelines;
@@ -84,6 +85,51 @@ class AdmissionTest {
   @Test
   void aDeadLetterTopicThatIsTheSinkIsRefused() {
     assertRefused(p -> p.getSpec().getDeadLetter().setTopic("word-counts"),
+        "spec.deadLetter.topic must differ from the sink and source topics");
+  }
+
+  @Test
+  void severalSinksAreAccepted() {
+    StreamPipeline created = client.resource(named("fan-out", p -> withSinks(p, sink("counts", "word-counts"),
+        sink("copies", "copies")))).create();
+    assertThat(created.getSpec().getSinks()).extracting(NamedSinkSpec::getName).containsExactly("counts", "copies");
+    assertThat(created.getSpec().getSinks().get(1).getFormat()).isEqualTo(Format.JSON);
+  }
+
+  @Test
+  void bothSinkAndSinksAreRefused() {
+    assertRefused(p -> p.getSpec().setSinks(List.of(sink("counts", "other"))),
+        "exactly one of spec.sink and spec.sinks must be set");
+  }
+
+  @Test
+  void neitherSinkNorSinksIsRefused() {
+    assertRefused(p -> p.getSpec().setSink(null), "exactly one of spec.sink and spec.sinks must be set");
+  }
+
+  @Test
+  void twoSinksOfOneNameAreRefusedByTheListMap() {
+    assertRefused(p -> withSinks(p, sink("counts", "word-counts"), sink("counts", "copies")),
+        "spec.sinks[1]: Duplicate value: {\"name\":\"counts\"}");
+  }
+
+  @Test
+  void aSinkNamedLikeASourceIsRefused() {
+    assertRefused(p -> withSinks(p, sink("lines", "copies")),
+        "spec.sinks[].name must not also be a source name");
+  }
+
+  @Test
+  void aSinkNameThatIsNoSqlIdentifierIsRefused() {
+    assertRefused(p -> withSinks(p, sink("word-counts", "copies")), "spec.sinks[0].name: Invalid value");
+  }
+
+  @Test
+  void sinksSharingATopicOrWritingASourceTopicAreRefused() {
+    assertRefused(p -> withSinks(p, sink("counts", "copies"), sink("copies", "copies")),
+        "spec.sinks[].topic must be unique");
+    assertRefused(p -> withSinks(p, sink("copies", "lines")), "spec.sinks[].topic must not also be a source topic");
+    assertRefused(p -> withSinks(p, sink("copies", "lines-dlq")),
         "spec.deadLetter.topic must differ from the sink and source topics");
   }
 
@@ -188,6 +234,18 @@ class AdmissionTest {
     StreamPipeline grow = client.resources(StreamPipeline.class).inNamespace(namespace).withName("shrink").get();
     grow.getSpec().getSources().get(0).setPartitions(6);
     assertThat(client.resource(grow).update().getSpec().getSources().get(0).getPartitions()).isEqualTo(6);
+  }
+
+  private static NamedSinkSpec sink(String name, String topic) {
+    NamedSinkSpec sink = new NamedSinkSpec();
+    sink.setName(name);
+    sink.setTopic(topic);
+    return sink;
+  }
+
+  private static void withSinks(StreamPipeline pipeline, NamedSinkSpec... sinks) {
+    pipeline.getSpec().setSink(null);
+    pipeline.getSpec().setSinks(List.of(sinks));
   }
 
   private static SourceSpec source(String name, String topic) {

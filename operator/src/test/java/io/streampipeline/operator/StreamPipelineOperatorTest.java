@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
 import io.streampipeline.model.JobState;
+import io.streampipeline.model.NamedSinkSpec;
 import io.streampipeline.model.PvcStorageSpec;
 import io.streampipeline.model.S3StorageSpec;
 import io.streampipeline.model.StateStorageSpec;
@@ -29,6 +30,7 @@ import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
 import io.streampipeline.plan.PipelinePlan;
+import io.streampipeline.plan.SinkPlan;
 import io.streampipeline.plan.PlanCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -428,6 +430,42 @@ class StreamPipelineOperatorTest {
     assertThat(deployment()).isNull();
   }
 
+  @Test
+  void eachSinkGetsItsOwnKafkaTopicAndTheJobPlansEverySink() {
+    client.resource(fanOut("""
+        INSERT INTO counts
+        SELECT word, COUNT(*) AS cnt FROM lines, LATERAL TABLE(SPLIT_WORDS(line)) AS T(word) GROUP BY word;
+        INSERT INTO long_lines SELECT line FROM lines WHERE CHAR_LENGTH(line) > 80;""")).create();
+    List<String> topics = List.of("lines", "word-counts", "long-lines", "lines-dlq");
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).containsExactlyInAnyOrderElementsOf(topics));
+    assertThat(topic("long-lines").getSpec().getPartitions()).isEqualTo(2);
+    assertThat(topic("long-lines").getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "events");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pipeline().getStatus().getTopicsReady()).isEqualTo("0/4"));
+    topics.forEach(t -> played.topicReady(namespace, t));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    PipelinePlan plan = planOf(deployment());
+    assertThat(plan.sink()).isNull();
+    assertThat(plan.sinks()).extracting(SinkPlan::name, SinkPlan::topic, SinkPlan::key).containsExactly(
+        tuple("counts", "word-counts", List.of("word")), tuple("long_lines", "long-lines", List.of()));
+    played.flinkRunning(namespace, "wordcount", "job-1");
+    awaitReady();
+    assertThat(pipeline().getStatus().getTopicsReady()).isEqualTo("4/4");
+  }
+
+  @Test
+  void aSinkNoStatementWritesIsReportedAndNothingIsCreated() {
+    client.resource(fanOut("INSERT INTO counts SELECT line AS word, 1 AS cnt FROM lines")).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      Condition ready = condition("Ready");
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).isEqualTo("invalid spec: spec.sinks[1]: no statement of spec.transform.sql"
+          + " writes sink 'long_lines'; add INSERT INTO long_lines SELECT ... or remove the sink");
+    });
+    assertThat(topicNames()).isEmpty();
+    assertThat(deployment()).isNull();
+  }
+
   /**
    * The operator's default storage (the chart's): a claim mounted at the state path in the JobManager and
    * TaskManager pod template, writable through fsGroup, with the directories, retention and upgrade safety
@@ -574,6 +612,23 @@ class StreamPipelineOperatorTest {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** The word-count pipeline with two sinks written by {@code sql}: counts (keyed by word) and long_lines. */
+  private StreamPipeline fanOut(String sql) {
+    StreamPipeline pipeline = Pipelines.wordCount(client, namespace);
+    NamedSinkSpec counts = new NamedSinkSpec();
+    counts.setName("counts");
+    counts.setTopic(pipeline.getSpec().getSink().getTopic());
+    counts.setKey(List.of("word"));
+    NamedSinkSpec longLines = new NamedSinkSpec();
+    longLines.setName("long_lines");
+    longLines.setTopic("long-lines");
+    longLines.setPartitions(2);
+    pipeline.getSpec().setSink(null);
+    pipeline.getSpec().setSinks(List.of(counts, longLines));
+    pipeline.getSpec().getTransform().setSql(sql);
+    return pipeline;
+  }
 
   private void runningWordCount() {
     client.resource(Pipelines.wordCount(client, namespace)).create();

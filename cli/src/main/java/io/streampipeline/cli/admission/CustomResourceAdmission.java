@@ -85,6 +85,7 @@ public final class CustomResourceAdmission {
     }
     List<FieldError> errors = new ArrayList<>(openApi.validate(decoded));
     errors.addAll(ObjectMetaCheck.validate(decoded.get("metadata")));
+    errors.addAll(ListMapKeys.duplicates(schema, decoded));
     if (errors.stream().anyMatch(e -> e.type().blocksCel())) {
       // The API server's own words, with its name for an error of no field.
       errors.add(FieldError.of("<nil>", FieldError.Type.INVALID, null, "some validation rules were not checked because "

@@ -23,7 +23,9 @@ import java.util.Map;
  *   <li>the descriptions of the kind, {@code spec} and {@code status}, taken from the {@link JsonClassDescription}
  *       of {@link StreamPipeline}, {@link StreamPipelineSpec} and {@link StreamPipelineStatus};
  *   <li>{@code status.conditions} as a list-map keyed by type (as Kubernetes' own condition lists are, so that
- *       server-side apply merges them by type), with the descriptions fabric8's {@code Condition} lacks.
+ *       server-side apply merges them by type), with the descriptions fabric8's {@code Condition} lacks;
+ *   <li>{@code spec.sinks} as a list-map keyed by name: the API server refuses two sinks of one name, and
+ *       server-side apply merges sinks by name.
  * </ul>
  */
 public final class CrdConventions {
@@ -59,7 +61,9 @@ public final class CrdConventions {
       version.setAdditionalPrinterColumns(inDeclaredOrder(version.getAdditionalPrinterColumns()));
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
       root.setDescription(description(StreamPipeline.class));
-      root.getProperties().get("spec").setDescription(description(StreamPipelineSpec.class));
+      JSONSchemaProps spec = root.getProperties().get("spec");
+      spec.setDescription(description(StreamPipelineSpec.class));
+      listMap(spec.getProperties().get("sinks"), "name");
       JSONSchemaProps status = root.getProperties().get("status");
       status.setDescription(description(StreamPipelineStatus.class));
       conditionsAsListMap(status.getProperties().get("conditions"));
@@ -77,9 +81,13 @@ public final class CrdConventions {
         .toList();
   }
 
+  private static void listMap(JSONSchemaProps list, String key) {
+    list.setXKubernetesListType("map");
+    list.setXKubernetesListMapKeys(List.of(key));
+  }
+
   private static void conditionsAsListMap(JSONSchemaProps conditions) {
-    conditions.setXKubernetesListType("map");
-    conditions.setXKubernetesListMapKeys(List.of("type"));
+    listMap(conditions, "type");
     JSONSchemaProps condition = conditions.getItems().getSchema();
     condition.setDescription("One aspect of the pipeline's state, as Kubernetes conventions define conditions.");
     // A list-map key must be required; status has no meaning without its type either.

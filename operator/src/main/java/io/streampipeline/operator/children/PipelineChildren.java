@@ -30,11 +30,15 @@ public final class PipelineChildren {
 
   private PipelineChildren() {}
 
-  /** The topics in the order sources, sink, dead-letter. */
+  /** The topics in the order sources, sink (or sinks, in their order), dead-letter. */
   public static List<DesiredTopic> topics(StreamPipelineSpec spec) {
     List<DesiredTopic> topics = new ArrayList<>();
     spec.getSources().forEach(s -> topics.add(DesiredTopic.of(ROLE_SOURCE, s)));
-    topics.add(DesiredTopic.of(ROLE_SINK, spec.getSink()));
+    if (spec.getSink() != null) {
+      topics.add(DesiredTopic.of(ROLE_SINK, spec.getSink()));
+    } else {
+      spec.getSinks().forEach(s -> topics.add(DesiredTopic.of(ROLE_SINK, s)));
+    }
     if (spec.getDeadLetter() != null) {
       topics.add(DesiredTopic.of(ROLE_DEAD_LETTER, spec.getDeadLetter()));
     }
