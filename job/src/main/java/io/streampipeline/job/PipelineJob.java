@@ -158,11 +158,11 @@ public final class PipelineJob {
 
     if (plan.sinks() == null) {
       // The uids of a single-sink job predate several sinks: savepoints of existing pipelines restore.
-      write(tableEnv, plan, query(tableEnv, plan.sql()), plan.sink(), "sink", "", "");
+      write(tableEnv, plan, query(tableEnv, plan.sql()), plan.sink(), "sink", "");
     } else {
       for (SinkStatements.SinkStatement statement : SinkStatements.parse(tableEnv, plan)) {
         String name = statement.sink().name();
-        write(tableEnv, plan, statement.result(), statement.sink(), statement.field(), "-" + name, ".sink." + name);
+        write(tableEnv, plan, statement.result(), statement.sink(), statement.field(), "-" + name);
       }
     }
     if (plan.deadLetterTopic() != null) {
@@ -184,19 +184,18 @@ public final class PipelineJob {
 
   /**
    * Writes a result to its Kafka sink. Each sink of a job has its own operator uids and its own transactional-id
-   * prefix: the plan's, which the dead-letter sink extends with {@code .dead-letter}, and a named sink with
-   * {@code .sink.<name>} (names are SQL identifiers without dots, so no prefix is another's). Every sink commits
-   * its transaction when the job's checkpoint completes; the commits of several sinks are separate Kafka
-   * transactions, so a reader sees one sink's records of a checkpoint before another's.
+   * prefix ({@link KafkaAccess#sinkIdSuffix}). Every sink commits its transaction when the job's checkpoint
+   * completes; the commits of several sinks are separate Kafka transactions, so a read_committed reader of two
+   * sinks may see one sink's records of a checkpoint before the other's.
    *
    * @param field the sink's field in the plan, for refusals
    */
   private static void write(StreamTableEnvironment tableEnv, PipelinePlan plan, Table result, SinkPlan sink,
-      String field, String uidSuffix, String transactionalIdSuffix) {
+      String field, String uidSuffix) {
     ResultShape shape = ResultShape.of(result, sink, field);
     resultStream(tableEnv, result, shape, uidSuffix)
         .sinkTo(KafkaSinks.sink(plan, new ResultSerializer(sink.topic(), sink.format(), shape.names(),
-            shape.keyColumns()), transactionalIdSuffix))
+            shape.keyColumns()), KafkaAccess.sinkIdSuffix(sink)))
         .name("sink " + sink.topic())
         .uid("sink" + uidSuffix);
   }

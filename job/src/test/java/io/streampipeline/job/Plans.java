@@ -51,7 +51,8 @@ final class Plans {
   static PipelinePlan fanOut(PipelinePlan plan, SinkPlan... sinks) {
     return new PipelinePlan(plan.version(), plan.pipeline(), plan.bootstrapServers(), plan.sources(), plan.sql(),
         null, plan.deadLetterTopic(), plan.delivery(), plan.checkpointIntervalMs(), plan.restartAttempts(),
-        plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(), List.of(sinks));
+        plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(), plan.kafkaProperties(),
+        List.of(sinks));
   }
 
   static String topic(String prefix) {

@@ -29,6 +29,15 @@ public record KafkaAccess(List<AclRule> rules) {
   /** The transactional-id prefix of the dead-letter sink: the pipeline's, with this suffix. */
   public static final String DEAD_LETTER_ID_SUFFIX = ".dead-letter";
 
+  /**
+   * What a result sink's transactional-id prefix adds to the pipeline's: nothing for a plan's one sink, and
+   * {@code .sink.<name>} for each of several sinks. Names are SQL identifiers without dots, so no sink's prefix
+   * is another's or the dead-letter sink's.
+   */
+  public static String sinkIdSuffix(SinkPlan sink) {
+    return sink.name() == null ? "" : ".sink." + sink.name();
+  }
+
   /** What a rule is about; the names are Kafka's {@code ResourceType} names. */
   public enum ResourceType { TOPIC, GROUP, TRANSACTIONAL_ID }
 
@@ -66,13 +75,13 @@ public record KafkaAccess(List<AclRule> rules) {
     // Offsets are committed to the group on each checkpoint, and read from it when starting from committed offsets.
     rules.add(literal(ResourceType.GROUP, plan.consumerGroup(), Operation.READ));
     Set<String> sinkTopics = new LinkedHashSet<>();
-    sinkTopics.add(plan.sink().topic());
+    plan.allSinks().forEach(sink -> sinkTopics.add(sink.topic()));
     if (plan.deadLetterTopic() != null) {
       sinkTopics.add(plan.deadLetterTopic());
     }
     sinkTopics.forEach(topic -> rules.add(literal(ResourceType.TOPIC, topic, Operation.WRITE)));
     if (plan.delivery() == DeliveryGuarantee.EXACTLY_ONCE) {
-      rules.add(transactionalIds(plan.transactionalIdPrefix()));
+      plan.allSinks().forEach(sink -> rules.add(transactionalIds(plan.transactionalIdPrefix() + sinkIdSuffix(sink))));
       if (plan.deadLetterTopic() != null) {
         rules.add(transactionalIds(plan.transactionalIdPrefix() + DEAD_LETTER_ID_SUFFIX));
       }

@@ -42,6 +42,19 @@ class KafkaAccessTest {
   }
 
   @Test
+  void eachOfSeveralSinksGetsItsTopicAndItsOwnTransactionalIds() {
+    PipelinePlan one = plan(DeliveryGuarantee.EXACTLY_ONCE, null, "orders-in");
+    PipelinePlan several = new PipelinePlan(one.version(), one.pipeline(), one.bootstrapServers(), one.sources(),
+        one.sql(), null, null, one.delivery(), one.checkpointIntervalMs(), one.restartAttempts(),
+        one.restartDelayMs(), one.consumerGroup(), one.transactionalIdPrefix(), null, null,
+        List.of(new SinkPlan("paid", Format.JSON, List.of(), "paid"), new SinkPlan("late", Format.JSON, List.of(), "late")));
+    assertThat(KafkaAccess.of(several).rules()).extracting(AclRule::describe).containsExactly(
+        "READ on topic 'orders-in'", "READ on group 'streampipeline.shop.orders'", "WRITE on topic 'paid'",
+        "WRITE on topic 'late'", "WRITE on transactional ids starting 'streampipeline.shop.orders.sink.paid-'",
+        "WRITE on transactional ids starting 'streampipeline.shop.orders.sink.late-'");
+  }
+
+  @Test
   void atLeastOnceWritesWithoutTransactions() {
     assertThat(KafkaAccess.of(plan(DeliveryGuarantee.AT_LEAST_ONCE, null, "orders-in")).rules())
         .containsExactly(
