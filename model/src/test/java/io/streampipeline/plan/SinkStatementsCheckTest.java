@@ -78,6 +78,18 @@ class SinkStatementsCheckTest {
     assertThat(PlanCodec.decode(PlanCodec.encode(plan))).isEqualTo(plan);
   }
 
+  @Test
+  void aPlanWithBothSinkAndSinksIsRefused() {
+    PipelinePlan plan = PipelinePlans.fromSpec("shop", "fan", fanOut("INSERT INTO shouted SELECT line FROM lines;"
+        + " INSERT INTO whispered SELECT line FROM lines"));
+    PipelinePlan both = new PipelinePlan(plan.version(), plan.pipeline(), plan.bootstrapServers(), plan.sources(),
+        plan.sql(), new SinkPlan("out", io.streampipeline.model.Format.JSON, List.of()), plan.deadLetterTopic(),
+        plan.delivery(), plan.checkpointIntervalMs(), plan.restartAttempts(), plan.restartDelayMs(),
+        plan.consumerGroup(), plan.transactionalIdPrefix(), plan.state(), plan.kafkaProperties(), plan.sinks());
+    assertThat(PlanValidator.validate(both)).extracting(Problem::toString)
+        .containsExactly("sink: exactly one of sink and sinks is required");
+  }
+
   private static StreamPipelineSpec fanOut(String sql) {
     StreamPipelineSpec spec = new StreamPipelineSpec();
     KafkaSpec kafka = new KafkaSpec();
