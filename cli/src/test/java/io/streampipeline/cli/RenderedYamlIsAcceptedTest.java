@@ -36,7 +36,7 @@ class RenderedYamlIsAcceptedTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wordcount", "json-filter", "windowed", "enrichment"})
+  @ValueSource(strings = {"wordcount", "json-filter", "windowed", "enrichment", "fanout"})
   void theExampleAndItsRenderedChildrenAreAccepted(String name) throws Exception {
     KubernetesClient client = cluster.client();
     String namespace = cluster.newNamespace(name);
