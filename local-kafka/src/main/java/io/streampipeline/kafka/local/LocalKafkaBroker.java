@@ -121,23 +121,37 @@ public final class LocalKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException when {@code port} is already in use
    */
   public static LocalKafkaBroker start(int port) {
-    return start(port, false);
+    return start(port, false, null);
   }
 
   /** Starts a secured broker (see the class comment) on free ports. */
   public static LocalKafkaBroker startSecured() {
-    return start(0, true);
+    return start(0, true, null);
   }
 
-  private static LocalKafkaBroker start(int port, boolean secured) {
+  /**
+   * Starts a broker whose plaintext listener is reached through {@code proxy}: the broker listens on a free port of
+   * its own, advertises the proxy's, and the proxy forwards to it; {@link #bootstrapServers()} is the proxy's
+   * address. The proxy outlives {@link #kill()} and {@link #restart()}; close it after the broker.
+   */
+  public static LocalKafkaBroker startBehind(KafkaRequestProxy proxy) {
+    return start(0, false, proxy);
+  }
+
+  private static LocalKafkaBroker start(int port, boolean secured, KafkaRequestProxy proxy) {
     Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
-    ports.put(Listener.PLAINTEXT, port == 0 ? freePort() : requireFree(port));
+    ports.put(Listener.PLAINTEXT, proxy != null ? proxy.port() : port == 0 ? freePort() : requireFree(port));
     if (secured) {
       for (Listener listener : List.of(Listener.TLS, Listener.SCRAM_SHA_512, Listener.MTLS)) {
         ports.put(listener, freePort(ports.values()));
       }
     }
-    int controllerPort = freePort(ports.values());
+    Map<Listener, Integer> bound = new EnumMap<>(ports);
+    if (proxy != null) {
+      bound.put(Listener.PLAINTEXT, freePort(ports.values()));
+      proxy.forwardTo(bound.get(Listener.PLAINTEXT));
+    }
+    int controllerPort = freePort(Stream.concat(ports.values().stream(), bound.values().stream()).toList());
     Path workDir;
     try {
       workDir = Files.createTempDirectory("streampipeline-kafka-");
@@ -147,7 +161,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     LocalKafkaBroker broker;
     try {
       Path config = workDir.resolve("server.properties");
-      Properties props = config(ports, controllerPort, workDir.resolve("log"), secured);
+      Properties props = config(ports, bound, controllerPort, workDir.resolve("log"), secured);
       BrokerSecurity security = null;
       if (secured) {
         security = BrokerSecurity.create(Files.createDirectory(workDir.resolve("tls")));
@@ -373,8 +387,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Properties config(Map<Listener, Integer> ports, int controllerPort, Path logDir, boolean secured) {
+  /**
+   * @param ports each listener's advertised port
+   * @param bound each listener's port the broker listens on: the advertised one, unless a proxy sits in between
+   */
+  private static Properties config(Map<Listener, Integer> ports, Map<Listener, Integer> bound, int controllerPort,
+      Path logDir, boolean secured) {
     String advertised = ports.entrySet().stream()
+        .map(e -> e.getKey() + "://" + HOST + ":" + e.getValue()).collect(Collectors.joining(","));
+    String listeners = bound.entrySet().stream()
         .map(e -> e.getKey() + "://" + HOST + ":" + e.getValue()).collect(Collectors.joining(","));
     String protocols = ports.keySet().stream()
         .map(listener -> listener + ":" + listener.protocol()).collect(Collectors.joining(","));
@@ -382,7 +403,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put("listeners", advertised + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put("listeners", listeners + ",CONTROLLER://" + HOST + ":" + controllerPort);
     props.put("advertised.listeners", advertised);
     // Secured, the broker talks to its controller and to itself (transaction markers) over mutual TLS as
     // User:CN=broker: over PLAINTEXT it would be User:ANONYMOUS, which would then need every right.
