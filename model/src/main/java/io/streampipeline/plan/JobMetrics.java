@@ -36,6 +36,12 @@ import java.util.function.Predicate;
  *       own counter, in the metric group {@value #SINK_GROUP} of the sink's topic; Flink puts what a sink's record
  *       serializer registers under its {@code user} group). With exactly-once they become visible to
  *       {@code read_committed} readers when the checkpoint that follows completes.
+ *   <li>{@value #FAILED_COMMITS}: Kafka transactions of exactly-once sinks (the sink's and the dead-letter topic's)
+ *       whose commit failed and that the job gave up on: Flink's committer counter, summed over the job's sinks.
+ *       flink-connector-kafka 3.4 logs and continues when a commit fails with {@code ProducerFencedException},
+ *       {@code InvalidTxnStateException} or {@code UnknownProducerIdException}: the broker had already aborted the
+ *       transaction (most often because it outlived {@code transaction.timeout.ms}, say a restart that took longer
+ *       than it), so its records are lost. Any value above 0 means the sink misses records.
  *   <li>{@value #PENDING_RECORDS} per source: records in the source's Kafka partitions that the job has not read
  *       yet (Flink's standard source metric; the Kafka source sums its consumer's {@code records-lag} over the
  *       partitions each subtask reads). It is the job's own view of its backlog: committed group offsets lag a
@@ -53,6 +59,8 @@ public final class JobMetrics {
   /** The key of the job's per-sink metric group; its value is the sink's topic. */
   public static final String SINK_GROUP = "sink";
   public static final String PENDING_RECORDS = "pendingRecords";
+  /** Flink's own name (sink committer metric group, Flink 1.19+), stable across Flink releases. */
+  public static final String FAILED_COMMITS = "failedCommittables";
 
   /** Flink truncates operator names in metric identifiers to this length (TaskMetricGroup). */
   private static final int FLINK_OPERATOR_NAME_MAX_LENGTH = 80;
@@ -80,6 +88,11 @@ public final class JobMetrics {
   /** The pipeline's {@value #DEAD_LETTERED_RECORDS} for the running job {@code jobId}. */
   public long deadLetteredRecords(String jobId) throws IOException, InterruptedException {
     return sum(jobId, DEAD_LETTERED_RECORDS);
+  }
+
+  /** The pipeline's {@value #FAILED_COMMITS} for the running job {@code jobId}: transactions lost since its tasks last (re)started (Flink's counters start again at 0 on a restart). */
+  public long failedCommits(String jobId) throws IOException, InterruptedException {
+    return sum(jobId, FAILED_COMMITS);
   }
 
   /**

@@ -22,13 +22,19 @@ public class ProgressStatus {
   @JsonPropertyDescription("Records dropped by the job's event-time operators because they came after their window"
       + " had fired (the lateRecordsDropped metric); anything but 0 means results miss records.")
   private String lateRecordsDropped;
+  @JsonPropertyDescription("Kafka transactions of the job's exactly-once sinks whose commit failed after the broker had"
+      + " aborted them (the failedCommittables metric; most often a restart that took longer than the transaction"
+      + " timeout): anything but 0 means the sink misses records. Flink's counter starts again at 0 when the job"
+      + " restarts; the Warning event CommitsFailed stays.")
+  private String failedCommits;
 
   public ProgressStatus() {}
 
-  public ProgressStatus(String backlog, List<SourceBacklog> sources, String lateRecordsDropped) {
+  public ProgressStatus(String backlog, List<SourceBacklog> sources, String lateRecordsDropped, String failedCommits) {
     this.backlog = backlog;
     this.sources = sources;
     this.lateRecordsDropped = lateRecordsDropped;
+    this.failedCommits = failedCommits;
   }
 
   public String getBacklog() {
@@ -55,14 +61,22 @@ public class ProgressStatus {
     this.lateRecordsDropped = lateRecordsDropped;
   }
 
+  public String getFailedCommits() {
+    return failedCommits;
+  }
+
+  public void setFailedCommits(String failedCommits) {
+    this.failedCommits = failedCommits;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ProgressStatus p && Objects.equals(backlog, p.backlog) && Objects.equals(sources, p.sources)
-        && Objects.equals(lateRecordsDropped, p.lateRecordsDropped);
+        && Objects.equals(lateRecordsDropped, p.lateRecordsDropped) && Objects.equals(failedCommits, p.failedCommits);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(backlog, sources, lateRecordsDropped);
+    return Objects.hash(backlog, sources, lateRecordsDropped, failedCommits);
   }
 }

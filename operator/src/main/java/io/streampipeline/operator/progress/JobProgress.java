@@ -13,9 +13,10 @@ import java.util.TreeMap;
  * @param caughtUp whether every source's backlog is below the spec's threshold; null when a source's is unknown
  * @param behind the first source (by name) whose backlog is unknown or not below the threshold; null when caught up
  * @param lateRecordsDropped the job's late records dropped so far, in the same buckets
+ * @param failedCommits the job's Kafka transactions whose commit failed (records lost) so far, in the same buckets
  */
 public record JobProgress(SortedMap<String, Backlog> backlogs, Boolean caughtUp, String behind,
-    Backlog lateRecordsDropped) {
+    Backlog lateRecordsDropped, Backlog failedCommits) {
 
   /**
    * @param pending each source's pending records; a source missing from it has no reading yet
@@ -23,7 +24,7 @@ public record JobProgress(SortedMap<String, Backlog> backlogs, Boolean caughtUp,
    * @param threshold a source is caught up while its backlog is below this
    */
   public static JobProgress of(Map<String, Long> pending, List<String> sources, long threshold,
-      long lateRecordsDropped) {
+      long lateRecordsDropped, long failedCommits) {
     SortedMap<String, Backlog> backlogs = new TreeMap<>();
     String unknown = null;
     String above = null;
@@ -39,7 +40,7 @@ public record JobProgress(SortedMap<String, Backlog> backlogs, Boolean caughtUp,
     // A source known to be behind decides the verdict; otherwise an unknown one leaves it open.
     Boolean caughtUp = above != null ? Boolean.FALSE : unknown != null ? null : Boolean.TRUE;
     return new JobProgress(backlogs, caughtUp, above != null ? above : unknown,
-        Backlog.of(lateRecordsDropped));
+        Backlog.of(lateRecordsDropped), Backlog.of(failedCommits));
   }
 
   /** The backlog of the source furthest behind, for the printer column. */

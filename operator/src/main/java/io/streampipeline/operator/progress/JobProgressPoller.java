@@ -66,7 +66,7 @@ public final class JobProgressPoller {
     try {
       JobMetrics metrics = new JobMetrics(http, rest);
       return Set.of(JobProgress.of(metrics.pendingRecords(job.getJobId(), sources), sources, threshold(pipeline),
-          metrics.lateRecordsDropped(job.getJobId())));
+          metrics.lateRecordsDropped(job.getJobId()), metrics.failedCommits(job.getJobId())));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Reading the progress of {}/{} from {} failed, keeping the last reading: {}",
           pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), rest, e.toString());

@@ -52,6 +52,6 @@ final class CaughtUp {
     }
     return new ProgressStatus(progress.worst().label(), progress.backlogs().entrySet().stream()
         .map(e -> new SourceBacklog(e.getKey(), e.getValue().label())).toList(),
-        progress.lateRecordsDropped().label());
+        progress.lateRecordsDropped().label(), progress.failedCommits().label());
   }
 }

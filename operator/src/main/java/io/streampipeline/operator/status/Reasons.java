@@ -37,6 +37,7 @@ public final class Reasons {
   public static final String LATE_RECORDS_DROPPED = "LateRecordsDropped";
   /** Someone keeps changing or deleting a child; the operator puts it back at a bounded rate. */
   public static final String CHILD_CHANGED_EXTERNALLY = "ChildChangedExternally";
+  public static final String COMMITS_FAILED = "CommitsFailed";
 
   private Reasons() {}
 }

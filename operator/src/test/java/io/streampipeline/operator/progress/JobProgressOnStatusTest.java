@@ -34,6 +34,7 @@ class JobProgressOnStatusTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String PENDING_LINES = "Source__source_lines.pendingRecords";
   private static final String LATE_DROPPED = "GroupWindowAggregate_3.numLateRecordsDropped";
+  private static final String FAILED_COMMITS = "sink_word-counts__Committer.failedCommittables";
 
   private static TestCluster cluster;
   private static KubernetesClient client;
@@ -64,7 +65,7 @@ class JobProgressOnStatusTest {
   }
 
   @Test
-  void caughtUpFollowsTheBacklogBucketsWithoutWritesWhileTheyHoldAndLateDropsRaiseAWarning() {
+  void caughtUpFollowsTheBacklogBucketsWithoutWritesWhileTheyHoldAndLateDropsAndFailedCommitsRaiseWarnings() {
     String namespace = cluster.newNamespace("progress");
     PlayedOperators played = new PlayedOperators(client);
     played.createKafkaCluster(namespace, "events");
@@ -76,13 +77,14 @@ class JobProgressOnStatusTest {
 
     // Running, but the source has fetched nothing yet: Flink has no pendingRecords for it.
     flink.metric("job-progress", LATE_DROPPED, 0);
+    flink.metric("job-progress", FAILED_COMMITS, 0);
     played.flinkRunning(namespace, "wordcount", "job-progress");
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(pipeline(namespace).getStatus().getPhase()).isEqualTo(Phase.Running);
       assertThat(caughtUp(namespace)).extracting(Condition::getStatus, Condition::getReason)
           .containsExactly("False", "BacklogUnknown");
       assertThat(pipeline(namespace).getStatus().getProgress())
-          .isEqualTo(new ProgressStatus("Unknown", List.of(new SourceBacklog("lines", "Unknown")), "0"));
+          .isEqualTo(new ProgressStatus("Unknown", List.of(new SourceBacklog("lines", "Unknown")), "0", "0"));
     });
 
     // A backfill: far behind.
@@ -111,7 +113,7 @@ class JobProgressOnStatusTest {
       assertThat(caughtUp(namespace)).extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
           .containsExactly("True", "CaughtUp", "every source's backlog is below 1000 records");
       assertThat(pipeline(namespace).getStatus().getProgress())
-          .isEqualTo(new ProgressStatus("<1k", List.of(new SourceBacklog("lines", "<1k")), "<1k"));
+          .isEqualTo(new ProgressStatus("<1k", List.of(new SourceBacklog("lines", "<1k")), "<1k", "0"));
     });
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events(namespace))
         .filteredOn(e -> e.getReason().equals("LateRecordsDropped")).singleElement()
@@ -121,6 +123,18 @@ class JobProgressOnStatusTest {
         }));
     assertThat(pipeline(namespace).getStatus().condition("Ready").orElseThrow().getStatus())
         .as("CaughtUp is apart from Ready").isEqualTo("True");
+
+    // A commit came after the broker had aborted its transaction: records lost, said on the status and in an event.
+    flink.metric("job-progress", FAILED_COMMITS, 2);
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline(namespace).getStatus().getProgress().getFailedCommits()).isEqualTo("<1k");
+      assertThat(events(namespace)).filteredOn(e -> e.getReason().equals("CommitsFailed")).singleElement()
+          .satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).startsWith("the commit of <1k Kafka transactions failed after the broker had"
+                + " aborted them").contains("the sink misses their records");
+          });
+    });
 
     // A spec may ask for less: the threshold moves, and with it the verdict.
     client.resource(pipeline(namespace)).edit(p -> {

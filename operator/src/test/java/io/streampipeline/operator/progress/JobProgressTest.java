@@ -48,7 +48,7 @@ class JobProgressTest {
   @MethodSource("polls")
   void caughtUpWhenEverySourceIsBelowTheThreshold(String row, Map<String, Long> pending, Boolean caughtUp,
       String behind, String worst) {
-    JobProgress progress = JobProgress.of(pending, List.of("b", "a"), 1000, 0);
+    JobProgress progress = JobProgress.of(pending, List.of("b", "a"), 1000, 0, 0);
     assertThat(progress.caughtUp()).as("caught up").isEqualTo(caughtUp);
     assertThat(progress.behind()).as("behind").isEqualTo(behind);
     assertThat(progress.worst().label()).as("worst").isEqualTo(worst);
@@ -61,8 +61,8 @@ class JobProgressTest {
     Map<String, Long> moved = new TreeMap<>();
     // Within each bucket: 0 stays 0, any other count moves toward its bucket's lower bound.
     pending.forEach((source, records) -> moved.put(source, records == 0 ? 0 : lowerBound(records)));
-    assertThat(JobProgress.of(moved, List.of("a", "b"), 1000, 7))
-        .isEqualTo(JobProgress.of(pending, List.of("a", "b"), 1000, 300));
+    assertThat(JobProgress.of(moved, List.of("a", "b"), 1000, 7, 0))
+        .isEqualTo(JobProgress.of(pending, List.of("a", "b"), 1000, 300, 0));
   }
 
   private static long lowerBound(long records) {

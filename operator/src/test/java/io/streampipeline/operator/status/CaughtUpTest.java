@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CaughtUpTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private static final JobProgress BEHIND = JobProgress.of(Map.of("lines", 25_000L), List.of("lines"), 1000, 0);
-  private static final JobProgress CAUGHT_UP = JobProgress.of(Map.of("lines", 3L), List.of("lines"), 1000, 12);
-  private static final JobProgress NO_READING = JobProgress.of(Map.of(), List.of("lines"), 1000, 0);
+  private static final JobProgress BEHIND = JobProgress.of(Map.of("lines", 25_000L), List.of("lines"), 1000, 0, 0);
+  private static final JobProgress CAUGHT_UP = JobProgress.of(Map.of("lines", 3L), List.of("lines"), 1000, 12, 0);
+  private static final JobProgress NO_READING = JobProgress.of(Map.of(), List.of("lines"), 1000, 0, 0);
 
   static Stream<Arguments> paths() {
     return Stream.of(
@@ -32,13 +32,13 @@ class CaughtUpTest {
             "waiting for the first reading of the job's backlog from its JobManager", null),
         Arguments.of("running, no reading for a source", Phase.Running, NO_READING, "False", Reasons.BACKLOG_UNKNOWN,
             "source lines has no backlog reading yet (it reports one once a fetch returns records)",
-            new ProgressStatus("Unknown", List.of(new SourceBacklog("lines", "Unknown")), "0")),
+            new ProgressStatus("Unknown", List.of(new SourceBacklog("lines", "Unknown")), "0", "0")),
         Arguments.of("running, behind", Phase.Running, BEHIND, "False", Reasons.BACKLOG_ABOVE_THRESHOLD,
             "source lines has <100k records to read, not below spec.job.caughtUpBacklog (1000)",
-            new ProgressStatus("<100k", List.of(new SourceBacklog("lines", "<100k")), "0")),
+            new ProgressStatus("<100k", List.of(new SourceBacklog("lines", "<100k")), "0", "0")),
         Arguments.of("running, caught up", Phase.Running, CAUGHT_UP, "True", Reasons.CAUGHT_UP,
             "every source's backlog is below 1000 records",
-            new ProgressStatus("<1k", List.of(new SourceBacklog("lines", "<1k")), "<1k")));
+            new ProgressStatus("<1k", List.of(new SourceBacklog("lines", "<1k")), "<1k", "0")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,7 +56,7 @@ class CaughtUpTest {
   void theTransitionTimeMovesOnlyWhenTheConditionFlips() {
     Condition behind = CaughtUp.condition(List.of(), Phase.Running, BEHIND, 1000, 3, NOW);
     Condition stillBehind = CaughtUp.condition(List.of(behind), Phase.Running,
-        JobProgress.of(Map.of("lines", 99_000L), List.of("lines"), 1000, 0), 1000, 3, NOW.plusSeconds(60));
+        JobProgress.of(Map.of("lines", 99_000L), List.of("lines"), 1000, 0, 0), 1000, 3, NOW.plusSeconds(60));
     assertThat(stillBehind).isEqualTo(behind);
     Condition caughtUp = CaughtUp.condition(List.of(stillBehind), Phase.Running, CAUGHT_UP, 1000, 3,
         NOW.plusSeconds(120));
