@@ -29,6 +29,9 @@ import org.apache.flink.table.types.logical.TimestampType;
 @FunctionalInterface
 interface ColumnReader extends Serializable {
 
+  /** The longest part of a value an error message quotes. */
+  int DESCRIBED_CHARS = 64;
+
   /** @throws IllegalArgumentException naming what was expected */
   Object read(JsonParser json) throws IOException;
 
@@ -48,9 +51,18 @@ interface ColumnReader extends Serializable {
       case BIGINT:
         return json -> require(json, integral(json), "a BIGINT").getLongValue();
       case FLOAT:
-        return json -> require(json, json.currentToken().isNumeric(), "a number").getFloatValue();
+        return json -> {
+          float value = require(json, json.currentToken().isNumeric(), "a number").getFloatValue();
+          // Jackson turns a number beyond the type's range into an infinity rather than failing.
+          require(json, Float.isFinite(value), "a FLOAT (within +-3.4e38)");
+          return value;
+        };
       case DOUBLE:
-        return json -> require(json, json.currentToken().isNumeric(), "a number").getDoubleValue();
+        return json -> {
+          double value = require(json, json.currentToken().isNumeric(), "a number").getDoubleValue();
+          require(json, Double.isFinite(value), "a DOUBLE (within +-1.8e308)");
+          return value;
+        };
       case DECIMAL:
         return decimal((DecimalType) type);
       case DATE:
@@ -126,6 +138,7 @@ interface ColumnReader extends Serializable {
     return json;
   }
 
+  /** The value at the parser, for an error message: at most {@value #DESCRIBED_CHARS} characters of it. */
   private static String describe(JsonParser json) throws IOException {
     switch (json.currentToken()) {
       case START_OBJECT:
@@ -133,10 +146,16 @@ interface ColumnReader extends Serializable {
       case START_ARRAY:
         return "an array";
       case VALUE_STRING:
-        return '"' + json.getText() + '"';
+        return '"' + shorten(json.getText()) + '"';
       default:
-        return json.getText();
+        return shorten(json.getText());
     }
+  }
+
+  /** An error message names a value, it does not copy it: the dead letter already carries the whole record. */
+  private static String shorten(String text) {
+    return text.length() <= DESCRIBED_CHARS ? text : text.substring(0, DESCRIBED_CHARS) + "... ("
+        + text.length() + " characters)";
   }
 
   /** Parses a JSON string with {@code parser}. */

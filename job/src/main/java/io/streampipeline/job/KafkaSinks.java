@@ -20,6 +20,14 @@ final class KafkaSinks {
 
   private static final long MIN_TRANSACTION_TIMEOUT_MS = 60_000L;
 
+  /**
+   * The largest record a sink writes: Kafka's default producer {@code max.request.size}, set here on purpose. The
+   * operator leaves topics' {@code max.message.bytes} at Kafka's default (1 MiB + 12 bytes), which such a record
+   * fits. A larger result record fails the job (RecordTooLargeException naming the topic); a larger dead letter
+   * is written without its value ({@link DeadLetterSerializer}).
+   */
+  static final int MAX_RECORD_BYTES = 1024 * 1024;
+
   private KafkaSinks() {}
 
   /**
@@ -41,6 +49,7 @@ final class KafkaSinks {
     Properties producer = KafkaClientProperties.of(plan);
     producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMs(plan)));
     producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+    producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
     producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
     String transactionalIdPrefix = plan.transactionalIdPrefix() + idSuffix;
     KafkaSink<T> sink = KafkaSink.<T>builder()

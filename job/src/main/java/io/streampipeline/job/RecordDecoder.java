@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.streampipeline.model.Format;
 import java.io.IOException;
 import java.io.Serializable;
@@ -36,6 +38,9 @@ final class RecordDecoder implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  /** The deepest JSON nesting read (Jackson's default, set here so that it is the job's documented limit). */
+  static final int MAX_NESTING_DEPTH = 1000;
+
   private final SourceSchema schema;
   private transient JsonFactory factory;
   private transient Map<String, Integer> columns;
@@ -46,7 +51,12 @@ final class RecordDecoder implements Serializable {
   }
 
   void open() {
-    factory = new JsonFactory();
+    factory = JsonFactory.builder()
+        // A key given twice is ambiguous (JSON leaves it open; parsers differ on which wins): a dead letter.
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        // Deeper nesting is a dead letter: no column type needs it, and it bounds the parser's memory per record.
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .build();
     columns = new HashMap<>();
     for (int i = 0; i < schema.names().size(); i++) {
       columns.put(schema.names().get(i), i);
@@ -172,6 +182,9 @@ final class RecordDecoder implements Serializable {
   static final class UnreadableRecordException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
+
+  /** The deepest JSON nesting read (Jackson's default, set here so that it is the job's documented limit). */
+  static final int MAX_NESTING_DEPTH = 1000;
 
     UnreadableRecordException(String message) {
       super(message, null, false, false);
