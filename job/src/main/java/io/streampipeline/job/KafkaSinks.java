@@ -23,7 +23,7 @@ final class KafkaSinks {
   /**
    * The largest record a sink writes: Kafka's default producer {@code max.request.size}, set here on purpose. The
    * operator leaves topics' {@code max.message.bytes} at Kafka's default (1 MiB + 12 bytes), which such a record
-   * fits. A larger result record fails the job (RecordTooLargeException naming the topic); a larger dead letter
+   * fits. A larger result record fails the job (RecordTooLargeException); a larger dead letter
    * is written without its value ({@link DeadLetterSerializer}).
    */
   static final int MAX_RECORD_BYTES = 1024 * 1024;

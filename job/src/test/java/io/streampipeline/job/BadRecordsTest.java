@@ -45,7 +45,7 @@ class BadRecordsTest {
   /** A value whose dead letter (value plus headers) still fits the dead-letter topic. */
   private static final int KEPT_VALUE_BYTES = 1_000_000;
   /** A value the source topic accepts whose dead letter would not fit: value and headers exceed the limit. */
-  private static final int OMITTED_VALUE_BYTES = KafkaSinks.MAX_RECORD_BYTES - 300;
+  private static final int OMITTED_VALUE_BYTES = KafkaSinks.MAX_RECORD_BYTES - 150;
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()

@@ -90,7 +90,10 @@ public final class JobMetrics {
     return sum(jobId, DEAD_LETTERED_RECORDS);
   }
 
-  /** The pipeline's {@value #FAILED_COMMITS} for the running job {@code jobId}: transactions lost since its tasks last (re)started (Flink's counters start again at 0 on a restart). */
+  /**
+   * The pipeline's {@value #FAILED_COMMITS} for the running job {@code jobId}: transactions lost since its tasks last
+   * (re)started (Flink's counters start again at 0 on a restart).
+   */
   public long failedCommits(String jobId) throws IOException, InterruptedException {
     return sum(jobId, FAILED_COMMITS);
   }
