@@ -79,6 +79,7 @@ public record PipelinePlan(
   /** The same plan with another fixed-delay restart strategy; fault tests use it to outlast a broker's outage. */
   public PipelinePlan withRestartStrategy(int attempts, long delayMs) {
     return new PipelinePlan(version, pipeline, bootstrapServers, sources, sql, sink, deadLetterTopic, delivery,
-        checkpointIntervalMs, attempts, delayMs, consumerGroup, transactionalIdPrefix, state, kafkaProperties);
+        checkpointIntervalMs, attempts, delayMs, consumerGroup, transactionalIdPrefix, state, kafkaProperties,
+        sinks);
   }
 }
