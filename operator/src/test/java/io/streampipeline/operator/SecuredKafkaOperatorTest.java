@@ -96,7 +96,7 @@ class SecuredKafkaOperatorTest {
     assertThat(user.getSpec().getAuthorization().getType()).isEqualTo("simple");
     assertThat(user.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo("wordcount"));
-    TOPICS.forEach(t -> await().atMost(TIMEOUT).untilAsserted(() -> played.topicReady(namespace, t)));
+    topicsReady();
     awaitReadyReason("KafkaUserNotReady", "waiting for Strimzi's User Operator to make KafkaUser " + USER + " Ready");
     assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Pending);
 
@@ -160,7 +160,7 @@ class SecuredKafkaOperatorTest {
     client.resource(pipeline("mtls", new KafkaAuthenticationSpec(KafkaAuthenticationType.TLS, null))).create();
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(user()).isNotNull());
     assertThat(user().getSpec().getAuthentication().getType()).isEqualTo("tls");
-    TOPICS.forEach(t -> await().atMost(TIMEOUT).untilAsserted(() -> played.topicReady(namespace, t)));
+    topicsReady();
     played.kafkaUserRefused(namespace, USER, "InvalidResourceException", "Users with TLS client authentication can"
         + " have a username (name of the KafkaUser custom resource) only up to 64 characters long.");
     awaitReadyReason("KafkaUserRefused", "Strimzi refused KafkaUser " + USER + ": InvalidResourceException: Users with"
@@ -186,7 +186,7 @@ class SecuredKafkaOperatorTest {
     Map<String, String> incomplete = Map.of("user.crt", PASSWORD);
     client.resource(strimziSecret("team-user", "KafkaUser", incomplete)).create();
     client.resource(pipeline("mtls", new KafkaAuthenticationSpec(KafkaAuthenticationType.TLS, "team-user"))).create();
-    TOPICS.forEach(t -> await().atMost(TIMEOUT).untilAsserted(() -> played.topicReady(namespace, t)));
+    topicsReady();
     awaitReadyReason("KafkaSecretKeyMissing", "Secret team-user (spec.kafka.authentication.secretName) has no key"
         + " user.p12, user.password; its keys: user.crt");
     assertThat(user()).as("no KafkaUser when the spec names a Secret").isNull();
@@ -201,6 +201,13 @@ class SecuredKafkaOperatorTest {
   }
 
   // --- helpers ---
+
+  /** Strimzi's part, once the operator has created the pipeline's KafkaTopics. */
+  private void topicsReady() {
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class)
+        .inNamespace(namespace).list().getItems()).hasSize(TOPICS.size()));
+    TOPICS.forEach(t -> played.topicReady(namespace, t));
+  }
 
   private void assertNothingCreated(String kstatus) {
     assertThat(condition(kstatus).getStatus()).isEqualTo("True");
