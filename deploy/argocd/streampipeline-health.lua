@@ -2,7 +2,7 @@
 -- (resource.customizations.health.streampipeline.io_StreamPipeline in argocd-cm; see README.md beside it).
 -- Reads the operator's kstatus conditions, so that it agrees with Flux and `kubectl wait`:
 --   the status describes an older generation, or there is none yet -> Progressing
---   Stalled=True (invalid spec, failed job, failed or stuck upgrade) -> Degraded
+--   Stalled=True (invalid spec, failed job, failed, stuck or blocked upgrade) -> Degraded
 --   phase Suspended (suspended as the spec asks)                     -> Suspended
 --   Ready=True                                                       -> Healthy
 --   anything else (Reconciling=True: topics, deploy, upgrade)        -> Progressing

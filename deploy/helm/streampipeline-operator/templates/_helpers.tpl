@@ -85,4 +85,11 @@ system:discovery ClusterRole grants it to every authenticated user.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+# Upgrade checks: a short-lived Job per change of a job with state, and its pod's termination message (the verdict).
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 {{- end }}

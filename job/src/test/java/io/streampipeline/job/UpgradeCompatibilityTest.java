@@ -2,7 +2,9 @@ package io.streampipeline.job;
 
 import static io.streampipeline.job.Plans.column;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streampipeline.job.upgrade.UpgradeCheckMain;
 import io.streampipeline.job.upgrade.UpgradeCompatibility;
 import io.streampipeline.job.upgrade.UpgradePrediction;
 import io.streampipeline.job.upgrade.UpgradePrediction.Change;
@@ -15,8 +17,13 @@ import io.streampipeline.plan.PlanCodec;
 import io.streampipeline.plan.SinkPlan;
 import io.streampipeline.plan.SourcePlan;
 import io.streampipeline.plan.StartingOffsets;
+import io.streampipeline.plan.UpgradeCheckProtocol;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Predictions from the job graphs alone, for changes whose outcome the graphs decide (no Kafka, no Flink
@@ -81,6 +88,30 @@ class UpgradeCompatibilityTest {
     assertThat(prediction.verdict()).isEqualTo(Verdict.COMPATIBLE);
     assertThat(prediction.findings()).isEmpty();
     assertThat(prediction.keepsState()).isTrue();
+  }
+
+  /** The operator's in-cluster check: the entry point of the job image, its verdict in the termination message. */
+  @Test
+  void theCheckEntryPointWritesTheVerdictWhereTheOperatorReadsIt(@TempDir Path dir) throws Exception {
+    Path terminationLog = dir.resolve("termination-log");
+    List<String> args = new ArrayList<>(UpgradeCheckProtocol.args(
+        PlanCodec.encode(plan("events", "SELECT k, COUNT(*) AS hits FROM (SELECT page AS k, `user` AS u FROM events) GROUP BY k")), 1,
+        PlanCodec.encode(plan("events", "SELECT k, COUNT(*) AS hits FROM (SELECT `user` AS k, page AS u FROM events) GROUP BY k")), 1));
+    args.set(args.indexOf(UpgradeCheckProtocol.TERMINATION_MESSAGE_PATH), terminationLog.toString());
+
+    UpgradeCheckMain.main(args.toArray(String[]::new));
+
+    UpgradeCheckProtocol.Result result = UpgradeCheckProtocol.Result.decode(Files.readString(terminationLog));
+    assertThat(result.verdict()).isEqualTo(Verdict.INCOMPATIBLE.name());
+    assertThat(result.keepsState()).isFalse();
+    assertThat(result.summary()).startsWith("incompatible in meaning");
+    assertThat(result.findings()).singleElement().asString().startsWith("GroupAggregate(groupBy=[k]");
+  }
+
+  @Test
+  void theCheckEntryPointRefusesArgumentsItDoesNotKnow() {
+    assertThatThrownBy(() -> UpgradeCheckMain.main(new String[] {"--form", "{}"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--form");
   }
 
   private static UpgradePrediction predict(PipelinePlan from, PipelinePlan to) {

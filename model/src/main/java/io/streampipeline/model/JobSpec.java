@@ -68,6 +68,15 @@ public class JobSpec {
   @JsonPropertyDescription("How state is carried across an upgrade: savepoint (default), last-state or stateless.")
   private UpgradeMode upgradeMode = UpgradeMode.SAVEPOINT;
 
+  @Default("false")
+  @JsonPropertyDescription("Lets through a change that the operator's upgrade check says would lose or corrupt the"
+      + " running job's state (Stalled, reason UpgradeBlocked, otherwise). Such a change is then applied without"
+      + " state: the old job is cancelled without a savepoint and the new one starts empty, each source from its"
+      + " startingOffsets (default committed: where the consumer group's offsets, committed at the old job's last"
+      + " checkpoint, left off), so aggregates, windows and joins start again from the records read after the"
+      + " upgrade. Changes that keep state are upgraded with upgradeMode as usual. Set it for that change only.")
+  private Boolean allowStateLoss = false;
+
   @Default("running")
   @JsonPropertyDescription("running, or suspended to stop the job (with a savepoint unless stateless).")
   private JobState state = JobState.RUNNING;
@@ -93,6 +102,14 @@ public class JobSpec {
 
   @JsonPropertyDescription("Extra Flink configuration; keys the operator sets from this spec cannot be overridden.")
   private Map<String, String> flinkConfiguration = new LinkedHashMap<>();
+
+  public Boolean getAllowStateLoss() {
+    return allowStateLoss;
+  }
+
+  public void setAllowStateLoss(Boolean allowStateLoss) {
+    this.allowStateLoss = allowStateLoss;
+  }
 
   public Integer getParallelism() {
     return parallelism;

@@ -12,5 +12,14 @@ public final class JobArtifact {
   /** The job's main class. */
   public static final String ENTRY_CLASS = "io.streampipeline.job.PipelineJob";
 
+  /**
+   * The job jar's upgrade check, run with {@code java} in a Kubernetes Job of the job image
+   * ({@link UpgradeCheckProtocol}).
+   */
+  public static final String UPGRADE_CHECK_CLASS = "io.streampipeline.job.upgrade.UpgradeCheckMain";
+
+  /** The class path of the upgrade check in the job image: Flink's own jars, then the job jar. */
+  public static final String UPGRADE_CHECK_CLASS_PATH = "/opt/flink/lib/*:" + JAR_PATH;
+
   private JobArtifact() {}
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -26,12 +27,15 @@ import io.streampipeline.operator.api.TopicStatus;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.ApiRequests;
 import io.streampipeline.operator.testing.ArgoCdHealth;
+import io.streampipeline.operator.testing.PlayedJobs;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
+import io.streampipeline.plan.JobArtifact;
 import io.streampipeline.plan.PipelinePlan;
 import io.streampipeline.plan.SinkPlan;
 import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.UpgradeCheckProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +60,7 @@ class StreamPipelineOperatorTest {
   private static PlayedOperators played;
   private static KubernetesClient operatorClient;
   private static ApiRequests requests;
+  private static PlayedJobs jobs;
   private static StreamPipelineOperator operator;
   private static EndpointServer metricsEndpoint;
 
@@ -69,6 +74,7 @@ class StreamPipelineOperatorTest {
     }
     client = cluster.client();
     played = new PlayedOperators(client);
+    jobs = new PlayedJobs(client);
     // The operator's own client, counting its requests as OperatorMain's does.
     requests = new ApiRequests();
     operatorClient = requests.instrument(new KubernetesClientBuilder()
@@ -284,25 +290,139 @@ class StreamPipelineOperatorTest {
     awaitReady();
   }
 
+  /**
+   * A SQL change of a job that has run is checked first: the FlinkDeployment waits until the check (a Job of the
+   * job image, played here) says the change keeps state, then gets the new plan and the Flink operator upgrades.
+   */
   @Test
-  void sqlChangeReachesTheFlinkDeploymentAndIsReportedAsAnUpgrade() {
+  void aSqlChangeIsCheckedThenReachesTheFlinkDeploymentAndIsReportedAsAnUpgrade() {
     runningWordCount();
-    long generationBefore = deployment().getMetadata().getGeneration();
+    FlinkDeployment before = deployment();
     String newSql = "SELECT word, COUNT(*) AS cnt FROM lines, LATERAL TABLE(SPLIT_WORDS(line)) AS T(word)"
         + " WHERE CHAR_LENGTH(word) > 3 GROUP BY word";
     edit(p -> p.getSpec().getTransform().setSql(newSql));
 
+    Job check = awaitUpgradeCheck();
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Upgrading);
+      assertThat(condition("Ready").getReason()).isEqualTo("CheckingUpgrade");
+      assertKstatus("True", "False");
+    });
+    assertThat(deployment().getMetadata().getGeneration()).as("FlinkDeployment untouched while checking")
+        .isEqualTo(before.getMetadata().getGeneration());
+    assertCheckCompares(check, planOf(before).sql(), newSql);
+
+    jobs.ended(check, 0, COMPATIBLE);
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(planOf(deployment()).sql()).isEqualTo(newSql));
-    assertThat(deployment().getMetadata().getGeneration()).isGreaterThan(generationBefore);
+    assertThat(deployment().getSpec().getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Upgrading);
       assertThat(condition("Ready").getReason()).isEqualTo("UpgradeInProgress");
+      assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("COMPATIBLE");
       assertKstatus("True", "False");
     });
+    await("the check Job deleted once its verdict is on the status").atMost(TIMEOUT).untilAsserted(() ->
+        assertThat(client.batch().v1().jobs().inNamespace(namespace).withName(check.getMetadata().getName()).get())
+            .isNull());
     played.flinkUpgrading(namespace, "wordcount", "job-1");
     played.flinkRunning(namespace, "wordcount", "job-2");
     awaitReady();
     assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo("job-2");
+  }
+
+  /**
+   * A change the check says would corrupt state never reaches the FlinkDeployment: Stalled with reason
+   * UpgradeBlocked and the affected operator, a Warning event, the job running on; reverting the spec clears it, and
+   * the same change again is refused from the verdict on the status, without a second check; with allowStateLoss it
+   * goes through as a stateless upgrade, and the spec's upgrade mode comes back with the next change.
+   */
+  @Test
+  void aChangeThatWouldCorruptStateIsBlockedUntilRevertedOrStateLossIsAllowed() {
+    runningWordCount();
+    FlinkDeployment before = deployment();
+    String oldSql = pipeline().getSpec().getTransform().getSql();
+    String newSql = oldSql.replace("GROUP BY word", "GROUP BY UPPER(word)").replace("SELECT word", "SELECT UPPER(word) AS word");
+    edit(p -> p.getSpec().getTransform().setSql(newSql));
+    jobs.ended(awaitUpgradeCheck(), 0, INCOMPATIBLE);
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Failed);
+      Condition ready = condition("Ready");
+      assertThat(ready.getReason()).isEqualTo("UpgradeBlocked");
+      assertThat(ready.getMessage()).contains("incompatible in meaning", "GroupAggregate(groupBy=[word]",
+          "spec.job.allowStateLoss");
+      assertKstatus("False", "True");
+    });
+    assertThat(ArgoCdHealth.of(pipeline()).status()).isEqualTo("Degraded");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(events()).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("UpgradeBlocked");
+      assertThat(e.getMessage()).contains("GroupAggregate(groupBy=[word]");
+    }));
+    assertThat(deployment().getSpec()).as("FlinkDeployment untouched").isEqualTo(before.getSpec());
+    assertThat(pipeline().getStatus().getJob().getJobId()).isEqualTo("job-1");
+
+    edit(p -> p.getSpec().getTransform().setSql(oldSql));
+    awaitReady();
+    assertThat(deployment().getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+
+    edit(p -> p.getSpec().getTransform().setSql(newSql));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("Ready").getReason()).isEqualTo("UpgradeBlocked"));
+    assertThat(jobs.runningUpgradeChecks(namespace, "wordcount")).as("the verdict on the status is reused").isEmpty();
+
+    edit(p -> p.getSpec().getJob().setAllowStateLoss(true));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(planOf(deployment()).sql()).isEqualTo(newSql));
+    assertThat(deployment().getSpec().getJob().getUpgradeMode()).as("applied without state")
+        .isEqualTo(UpgradeMode.STATELESS);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("Ready").getReason()).isEqualTo("UpgradeInProgress"));
+    assertThat(deployment().getSpec().getJob().getUpgradeMode()).as("kept until the Flink operator has acted")
+        .isEqualTo(UpgradeMode.STATELESS);
+    played.flinkRunning(namespace, "wordcount", "job-2");
+    awaitReady();
+    long generation = deployment().getMetadata().getGeneration();
+    assertThat(deployment().getSpec().getJob().getUpgradeMode())
+        .as("the Flink operator ignores a change of the mode alone: not written back on its own")
+        .isEqualTo(UpgradeMode.STATELESS);
+
+    edit(p -> p.getSpec().getJob().setState(JobState.SUSPENDED));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment().getSpec().getJob().getState())
+        .isEqualTo(org.apache.flink.kubernetes.operator.api.spec.JobState.SUSPENDED));
+    assertThat(deployment().getSpec().getJob().getUpgradeMode()).as("the next change brings the spec's mode back")
+        .isEqualTo(UpgradeMode.SAVEPOINT);
+    assertThat(deployment().getMetadata().getGeneration()).isEqualTo(generation + 1);
+  }
+
+  /** A check that cannot run (here: the image lacks the class) holds the change back and says why. */
+  @Test
+  void anUpgradeCheckThatFailsHoldsTheChangeBackAndSaysWhy() {
+    runningWordCount();
+    FlinkDeployment before = deployment();
+    edit(p -> p.getSpec().getJob().setParallelism(2));
+    Job check = awaitUpgradeCheck();
+    jobs.ended(check, 1, "Error: Could not find or load main class io.streampipeline.job.upgrade.UpgradeCheckMain");
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      Condition ready = condition("Ready");
+      assertThat(ready.getReason()).isEqualTo("UpgradeCheckFailed");
+      assertThat(ready.getMessage()).contains(check.getMetadata().getName(), "exit code 1",
+          "Could not find or load main class");
+      assertKstatus("False", "True");
+    });
+    assertThat(deployment().getSpec()).as("FlinkDeployment untouched").isEqualTo(before.getSpec());
+    assertThat(client.batch().v1().jobs().inNamespace(namespace).withName(check.getMetadata().getName()).get())
+        .as("a failed check stays until its TTL, which then runs it again").isNotNull();
+  }
+
+  /** A job that never ran has no state to lose: its change goes straight to the FlinkDeployment. */
+  @Test
+  void aChangeBeforeTheJobFirstRanIsNotChecked() {
+    client.resource(Pipelines.wordCount(client, namespace)).create();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(topicNames()).hasSize(3));
+    WORDCOUNT_TOPICS.forEach(t -> played.topicReady(namespace, t));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment()).isNotNull());
+    edit(p -> p.getSpec().getJob().setParallelism(2));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deployment().getSpec().getJob().getParallelism()).isEqualTo(2));
+    assertThat(jobs.runningUpgradeChecks(namespace, "wordcount")).isEmpty();
   }
 
   @Test
@@ -628,6 +748,37 @@ class StreamPipelineOperatorTest {
     pipeline.getSpec().setSinks(List.of(counts, longLines));
     pipeline.getSpec().getTransform().setSql(sql);
     return pipeline;
+  }
+
+  private static final String COMPATIBLE = new UpgradeCheckProtocol.Result("COMPATIBLE",
+      "compatible: the new version restores all of the running version's state", List.of(), 0).encode();
+  private static final String INCOMPATIBLE = new UpgradeCheckProtocol.Result("INCOMPATIBLE",
+      "incompatible in meaning: Flink would restore state into operators that now compute something else",
+      List.of("GroupAggregate(groupBy=[word], select=[word, COUNT(*) AS cnt]): Flink would restore its state without"
+          + " complaint, but what it was computed from changed"), 0).encode();
+
+  private Job awaitUpgradeCheck() {
+    return await().atMost(TIMEOUT).until(() -> jobs.runningUpgradeCheck(namespace, "wordcount"), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** The check runs the job image's check on the running and the new plan, as a restricted pod owned by the pipeline. */
+  private void assertCheckCompares(Job check, String fromSql, String toSql) {
+    assertThat(check.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(pipeline().getMetadata().getUid()));
+    var pod = check.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(deployment().getSpec().getImage());
+    assertThat(container.getCommand()).contains(JobArtifact.UPGRADE_CHECK_CLASS);
+    List<String> args = container.getArgs();
+    assertThat(PlanCodec.decode(args.get(args.indexOf(UpgradeCheckProtocol.FROM) + 1)).sql()).isEqualTo(fromSql);
+    assertThat(PlanCodec.decode(args.get(args.indexOf(UpgradeCheckProtocol.TO) + 1)).sql()).isEqualTo(toSql);
+    assertThat(container.getTerminationMessagePath()).isEqualTo(UpgradeCheckProtocol.TERMINATION_MESSAGE_PATH);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
   }
 
   private void runningWordCount() {

@@ -18,7 +18,9 @@ final class OperatorRules {
       "kafka.strimzi.io/kafkausers", List.of("create", "get", "list", "patch", "watch"),
       "core/secrets", List.of("get", "list", "watch"),
       "flink.apache.org/flinkdeployments", List.of("create", "list", "patch", "watch"),
-      "core/events", List.of("create"));
+      "core/events", List.of("create"),
+      "batch/jobs", List.of("create", "delete", "list", "watch"),
+      "core/pods", List.of("list"));
 
   private OperatorRules() {}
 }

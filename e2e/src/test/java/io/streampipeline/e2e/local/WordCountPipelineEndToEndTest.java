@@ -31,10 +31,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.LongStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
@@ -50,11 +50,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The word-count pipeline's life, end to end: the real operator against a real kube-apiserver, a real KRaft
  * broker, and the bundled job jar running in a Flink MiniCluster, with {@link StrimziTopicOperatorStandIn} and
- * {@link FlinkOperatorStandIn} doing the work of the Strimzi and Flink operators. The user's side is played with
- * the {@code kubectl} binary and Kafka clients.
+ * {@link FlinkOperatorStandIn} doing the work of the Strimzi and Flink operators, and {@link UpgradeCheckJobStandIn}
+ * running the operator's upgrade checks. The user's side is played with the {@code kubectl} binary and Kafka clients.
  *
- * <p>The scenarios are one story in one namespace, in order (applied, SQL changed, suspended and resumed,
- * deleted), because each one starts from the state the previous one leaves, as a pipeline's life does; and
+ * <p>The scenarios are one story in one namespace, in order (applied; a SQL change that would corrupt the counts
+ * blocked; a compatible change upgraded from a savepoint; the blocked change applied without state; suspended and
+ * resumed; deleted), because each one starts from the state the previous one leaves, as a pipeline's life does; and
  * one pipeline start is what most of the time goes to.
  *
  * <p>What the sink must hold is computed here, independently of Flink: {@link #expected} counts the words of
@@ -90,13 +91,18 @@ class WordCountPipelineEndToEndTest {
   private static LocalKafkaBroker kafka;
   private static StrimziTopicOperatorStandIn strimzi;
   private static FlinkOperatorStandIn flinkOperator;
+  private static UpgradeCheckJobStandIn upgradeChecks;
   private static StreamPipelineOperator operator;
   private static Kubectl kubectl;
   private static Topics topics;
   private static String namespace;
 
-  /** The latest count per word the sink must hold: the test's own word count. */
+  /** The count per word in the job's state: the test's own word count, emptied when the job starts without state. */
+  private static final Map<String, Long> counts = new TreeMap<>();
+  /** The latest count per word the sink must hold. */
   private static final Map<String, Long> expected = new TreeMap<>();
+  /** Every count per word the sink must hold, in order. */
+  private static final Map<String, List<Long>> histories = new TreeMap<>();
   /** Every line fed to the source topic, in order. */
   private static final List<String> fed = new ArrayList<>();
 
@@ -114,6 +120,8 @@ class WordCountPipelineEndToEndTest {
     flinkOperator = new FlinkOperatorStandIn(client, namespace, 2,
         Path.of(System.getProperty("streampipeline.job.jar", "../job/target/streampipeline-job.jar")),
         work.resolve("flink-state")).start();
+    upgradeChecks = new UpgradeCheckJobStandIn(client, namespace,
+        Path.of(System.getProperty("streampipeline.job.jar", "../job/target/streampipeline-job.jar")), work).start();
     // The stand-in's MiniCluster is every FlinkDeployment's JobManager; its REST API serves the job's metrics.
     operator = StreamPipelineOperator.start(client, OperatorConfig.fromEnvironment(Map.of(
         "STREAMPIPELINE_FLINK_REST_URL", flinkOperator.restAddress().toString(),
@@ -124,7 +132,7 @@ class WordCountPipelineEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable closeable : new AutoCloseable[] {operator, flinkOperator, strimzi, kafka, kube}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {operator, upgradeChecks, flinkOperator, strimzi, kafka, kube}) {
       if (closeable != null) {
         closeable.close();
       }
@@ -169,23 +177,58 @@ class WordCountPipelineEndToEndTest {
   }
 
   /**
-   * The SQL changes to count only words longer than three characters. With {@code upgradeMode: savepoint} the
-   * job stops with a savepoint and the new SQL starts from it, so its aggregation resumes with the counts so
-   * far. What is correct then: a long word's count goes on from its count before the upgrade (every occurrence
-   * counted once, before and after); a short word is filtered out before the aggregation, so its state gets no
-   * more input and emits nothing, and its latest record in the sink stays the count it had at the upgrade (no
-   * retraction: the filter is not applied to old state). Had the job ignored the savepoint, long words would
-   * restart at 1; had it read its input again, they would be counted twice: the per-word histories (1, 2, ...
-   * with no gap and no repeat) show both.
+   * The SQL changes to count only words longer than three characters: a filter upstream of the aggregation, so the
+   * saved counts (which include short words, and words counted before the filter) would be restored into an
+   * aggregation that now means something else. The operator's upgrade check (a Job of the job image, played by
+   * {@link UpgradeCheckJobStandIn}) says so; the change is not applied: the pipeline is Stalled with reason
+   * UpgradeBlocked naming the aggregate, the FlinkDeployment is untouched and the job counts on under the old SQL.
    */
   @Test
   @Order(2)
-  void changedSqlIsUpgradedFromASavepointAndItsCountsGoOnFromTheSavedState() throws Exception {
+  void aChangeThatWouldCorruptTheCountsIsBlockedAndTheJobCountsOn() throws Exception {
     JobID before = runningJob();
+    FlinkDeployment deploymentBefore = deployment();
 
     kubectl.run("apply", "-n", namespace, "-f", render("wordcount-long-words.yaml").toString());
+    kubectl.run("wait", "-n", namespace, "--for=condition=Stalled", "sp/" + PIPELINE, "--timeout=180s");
+
+    Condition stalled = condition(pipeline(), "Stalled");
+    assertThat(stalled.getReason()).isEqualTo("UpgradeBlocked");
+    assertThat(stalled.getMessage()).contains("incompatible in meaning", "GroupAggregate(groupBy=[word]",
+        "spec.job.allowStateLoss");
+    assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("INCOMPATIBLE");
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems()).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("UpgradeBlocked");
+    });
+    assertThat(deployment().getMetadata().getGeneration()).as("FlinkDeployment untouched")
+        .isEqualTo(deploymentBefore.getMetadata().getGeneration());
+    assertThat(client.batch().v1().jobs().inNamespace(namespace).list().getItems()).as("check Jobs left").isEmpty();
+
+    feed(batch(150, 200), EVERY_WORD);
+    assertSinkHoldsExpectedCounts();
+    assertThat(runningJob()).as("the job that ran before").isEqualTo(before);
+  }
+
+  /**
+   * The SQL goes back and the parallelism goes to 2: a change the check passes (keyed state is redistributed over
+   * the key groups), so the job stops with a savepoint and the new version starts from it, counts going on from the
+   * saved state. Had the job ignored the savepoint, words would restart at 1; had it read its input again, they
+   * would be counted twice: the per-word histories (1, 2, ... with no gap and no repeat) show both.
+   */
+  @Test
+  @Order(3)
+  void aCompatibleChangeIsUpgradedFromASavepointAndItsCountsGoOnFromTheSavedState() throws Exception {
+    JobID before = runningJob();
+    kubectl.run("apply", "-n", namespace, "-f", render("wordcount.yaml").toString());
+    kubectl.run("wait", "-n", namespace, "--for=condition=Ready", "sp/" + PIPELINE, "--timeout=60s");
+    assertThat(runningJob()).as("reverting the spec leaves the job alone").isEqualTo(before);
+
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
+        "-p", "{\"spec\":{\"job\":{\"parallelism\":2}}}");
     awaitReadyWithANewJob(before);
 
+    assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("COMPATIBLE");
     assertThat(flinkOperator.cluster().getJobStatus(before).get()).as("the job before the upgrade").isEqualTo(JobStatus.FINISHED);
     String savepoint = pipeline().getStatus().getJob().getLastSavepoint();
     assertThat(savepoint).as("the upgrade savepoint reported on the pipeline").isNotBlank();
@@ -194,13 +237,42 @@ class WordCountPipelineEndToEndTest {
     assertThat(deployment().getStatus().getJobStatus().getUpgradeSavepointPath()).isEqualTo(savepoint);
     assertThat(Path.of(URI.create(savepoint))).as("savepoint on disk").isDirectory();
 
-    feed(batch(150, 300), LONG_WORDS);
+    feed(batch(200, 300), EVERY_WORD);
+    assertSinkHoldsExpectedCounts();
+  }
+
+  /**
+   * With {@code allowStateLoss: true} the long-words change goes through without state: the old job is cancelled
+   * (no savepoint), the new one starts with empty counts and reads on from the consumer group's committed offsets,
+   * so a long word counts again from 1 for the lines fed after the change, and a short word's last count stays in
+   * the sink. The spec's upgrade mode comes back with the next change (the suspend below, with a savepoint).
+   */
+  @Test
+  @Order(4)
+  void withAllowStateLossTheBlockedChangeStartsWithoutStateFromTheCommittedOffsets() throws Exception {
+    JobID before = runningJob();
+    kubectl.run("apply", "-n", namespace, "-f", render("wordcount-long-words.yaml").toString());
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
+        "-p", "{\"spec\":{\"job\":{\"allowStateLoss\":true}}}");
+
+    await("the job before cancelled, not stopped with a savepoint").atMost(TIMEOUT)
+        .until(() -> flinkOperator.cluster().getJobStatus(before).get() == JobStatus.CANCELED);
+    counts.clear();
+    awaitReadyWithANewJob(before);
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
+        "-p", "{\"spec\":{\"job\":{\"allowStateLoss\":false}}}");
+    kubectl.run("wait", "-n", namespace, "--for=condition=Ready", "sp/" + PIPELINE, "--timeout=60s");
+    assertThat(deployment().getSpec().getJob().getUpgradeMode())
+        .as("stateless until the next change brings the spec's mode (the Flink operator ignores the mode alone)")
+        .isEqualTo(UpgradeMode.STATELESS);
+
+    feed(batch(300, 350), LONG_WORDS);
     assertSinkHoldsExpectedCounts();
   }
 
   /** Lines fed while the job is suspended are counted once it resumes from its savepoint: none lost, none twice. */
   @Test
-  @Order(3)
+  @Order(5)
   void suspendedThenResumedItCountsWhatArrivedMeanwhile() throws Exception {
     JobID before = runningJob();
     String savepointBefore = pipeline().getStatus().getJob().getLastSavepoint();
@@ -212,8 +284,9 @@ class WordCountPipelineEndToEndTest {
       assertThat(pipeline().getStatus().getJob().getLastSavepoint()).isNotEqualTo(savepointBefore);
     });
     assertThat(flinkOperator.cluster().getJobStatus(before).get()).as("the job stopped with a savepoint").isEqualTo(JobStatus.FINISHED);
+    assertThat(deployment().getSpec().getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
 
-    feed(batch(300, 400), LONG_WORDS);
+    feed(batch(350, 400), LONG_WORDS);
 
     kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
         "-p", "{\"spec\":{\"job\":{\"state\":\"running\"}}}");
@@ -226,7 +299,7 @@ class WordCountPipelineEndToEndTest {
    * their records; the FlinkDeployment goes with its owner (the garbage collector) and its job is cancelled.
    */
   @Test
-  @Order(4)
+  @Order(6)
   void deletedWithRetainItKeepsTopicsAndRecordsAndCancelsTheJob() throws Exception {
     JobID job = runningJob();
     String uid = pipeline().getMetadata().getUid();
@@ -254,7 +327,7 @@ class WordCountPipelineEndToEndTest {
 
   /** A retained KafkaTopic is still managed by Strimzi after its pipeline is gone: a partition increase reaches Kafka. */
   @Test
-  @Order(5)
+  @Order(7)
   void retainedTopicsStayManaged() throws Exception {
     kubectl.run("patch", "-n", namespace, "kafkatopic/" + SOURCE, "--type", "merge",
         "-p", "{\"spec\":{\"partitions\":5}}");
@@ -276,7 +349,7 @@ class WordCountPipelineEndToEndTest {
    * {@code strimzi.io/managed: "false"} is deleted without its Kafka topic; a managed one takes its topic along.
    */
   @Test
-  @Order(6)
+  @Order(8)
   void retainedTopicsDeletedByHandGoFromKafkaOnlyWhenManaged() throws Exception {
     kubectl.run("annotate", "-n", namespace, "kafkatopic/" + SINK, "strimzi.io/managed=false");
     kubectl.run("delete", "-n", namespace, "kafkatopic/" + SINK, "kafkatopic/" + DEAD_LETTER, "--timeout=60s");
@@ -315,7 +388,9 @@ class WordCountPipelineEndToEndTest {
     for (String line : lines) {
       for (String word : line.split(" ")) {
         if (counted.test(word)) {
-          expected.merge(word, 1L, Long::sum);
+          long count = counts.merge(word, 1L, Long::sum);
+          expected.put(word, count);
+          histories.computeIfAbsent(word, w -> new ArrayList<>()).add(count);
         }
       }
     }
@@ -323,20 +398,20 @@ class WordCountPipelineEndToEndTest {
 
   /**
    * The sink topic, read committed, holds under each word the expected count as its latest record, and each
-   * word's records are the counts 1, 2, ... up to it, in order: none lost, none repeated, none from a restart.
+   * word's records are the counts 1, 2, ... up to it, in order (starting again at 1 only where the job started
+   * without state): none lost, none repeated, none from a restart.
    */
   private static void assertSinkHoldsExpectedCounts() {
     List<ConsumerRecord<byte[], byte[]>> records = topics.read(SINK,
         read -> assertThat(latestCounts(read)).as("latest count per word on %s", SINK).isEqualTo(expected), SETTLE);
-    Map<String, List<Long>> histories = new TreeMap<>();
+    Map<String, List<Long>> written = new TreeMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       String word = json(record.key()).get("word").asText();
       JsonNode value = json(record.value());
       assertThat(value.get("word").asText()).as("value's word under key %s", word).isEqualTo(word);
-      histories.computeIfAbsent(word, w -> new ArrayList<>()).add(value.get("cnt").asLong());
+      written.computeIfAbsent(word, w -> new ArrayList<>()).add(value.get("cnt").asLong());
     }
-    histories.forEach((word, counts) -> assertThat(counts).as("counts written for %s", word)
-        .isEqualTo(LongStream.rangeClosed(1, expected.get(word)).boxed().toList()));
+    assertThat(written).as("counts written per word").isEqualTo(histories);
     LOG.info("{} holds {} records; latest counts {}", SINK, records.size(), expected);
   }
 
@@ -421,8 +496,12 @@ class WordCountPipelineEndToEndTest {
   }
 
   private static String ready(StreamPipeline pipeline) {
-    return pipeline.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-        .map(Condition::getStatus).findFirst().orElse(null);
+    return condition(pipeline, "Ready").getStatus();
+  }
+
+  private static Condition condition(StreamPipeline pipeline, String type) {
+    return pipeline.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type + " in " + pipeline.getStatus()));
   }
 
   private static StreamPipeline pipeline() {

@@ -41,6 +41,9 @@ public class StreamPipelineStatus {
   private ProgressStatus progress;
   @JsonPropertyDescription("How the job reaches Kafka: listener, security, Kafka user, credentials readiness.")
   private KafkaAccessStatus kafka;
+  @JsonPropertyDescription("The last check of a change to a job that has state: whether the new version restores the"
+      + " running one's state. A change it refuses is not applied (Stalled, reason UpgradeBlocked).")
+  private UpgradeCheckStatus upgradeCheck;
 
   public Optional<Condition> condition(String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
@@ -118,17 +121,27 @@ public class StreamPipelineStatus {
     this.kafka = kafka;
   }
 
+  public UpgradeCheckStatus getUpgradeCheck() {
+    return upgradeCheck;
+  }
+
+  public void setUpgradeCheck(UpgradeCheckStatus upgradeCheck) {
+    this.upgradeCheck = upgradeCheck;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StreamPipelineStatus s && Objects.equals(observedGeneration, s.observedGeneration)
         && phase == s.phase && Objects.equals(conditions, s.conditions) && Objects.equals(topics, s.topics)
         && Objects.equals(topicsReady, s.topicsReady) && Objects.equals(job, s.job)
         && Objects.equals(error, s.error) && Objects.equals(progress, s.progress)
-        && Objects.equals(kafka, s.kafka);
+        && Objects.equals(kafka, s.kafka)
+        && Objects.equals(upgradeCheck, s.upgradeCheck);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error, progress, kafka);
+    return Objects.hash(observedGeneration, phase, conditions, topics, topicsReady, job, error, progress, kafka,
+        upgradeCheck);
   }
 }

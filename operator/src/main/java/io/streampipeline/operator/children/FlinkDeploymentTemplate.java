@@ -31,7 +31,7 @@ import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 final class FlinkDeploymentTemplate {
 
   /** The uid and gid of the official Flink images' {@code flink} user. */
-  private static final long FLINK_UID = 9999L;
+  static final long FLINK_UID = 9999L;
   /** Where Flink's Prometheus reporter serves /metrics in every JobManager and TaskManager pod. */
   static final int PROMETHEUS_PORT = 9249;
   /** Mounted credentials: readable by their owner and the pod's fsGroup (the Flink user's group), no one else. */

@@ -4,10 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import io.streampipeline.operator.api.StreamPipeline;
-import io.streampipeline.operator.children.KafkaConnection;
-import io.streampipeline.operator.children.PipelineChildren;
-import io.streampipeline.operator.config.OperatorConfig;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +14,11 @@ class FlinkDeploymentApplier {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkDeploymentApplier.class);
 
   private final KubernetesClient client;
-  private final OperatorConfig config;
   private final ChildRepairs repairs;
   private final Clock clock;
 
-  FlinkDeploymentApplier(KubernetesClient client, OperatorConfig config, ChildRepairs repairs, Clock clock) {
+  FlinkDeploymentApplier(KubernetesClient client, ChildRepairs repairs, Clock clock) {
     this.client = client;
-    this.config = config;
     this.repairs = repairs;
     this.clock = clock;
   }
@@ -34,9 +28,7 @@ class FlinkDeploymentApplier {
    *     {@link ChildRepairs})
    * @return the deployment as it now is; null when there is none
    */
-  FlinkDeployment apply(StreamPipeline pipeline, FlinkDeployment actual, KafkaConnection connection,
-      Long credentialsVersion, List<ChildRepairs.HeldBack> heldBack) {
-    FlinkDeployment desired = PipelineChildren.flinkDeployment(pipeline, config, connection, credentialsVersion);
+  FlinkDeployment apply(FlinkDeployment desired, FlinkDeployment actual, List<ChildRepairs.HeldBack> heldBack) {
     if (!ChildDiff.needsApply(desired, actual, desired.getSpec(), actual == null ? null : actual.getSpec())) {
       return actual;
     }

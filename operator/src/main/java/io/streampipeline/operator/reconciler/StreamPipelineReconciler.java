@@ -15,17 +15,20 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.StreamPipelineStatus;
 import io.streampipeline.operator.api.TopicStatus;
+import io.streampipeline.operator.api.UpgradeCheckStatus;
 import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.children.KafkaAccessRefused;
 import io.streampipeline.operator.children.KafkaConnection;
 import io.streampipeline.operator.children.KafkaListener;
 import io.streampipeline.operator.children.PipelineChildren;
+import io.streampipeline.operator.children.UpgradeCheckJob;
 import io.streampipeline.operator.children.StateStorage;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.OperatorMetrics;
@@ -35,6 +38,7 @@ import io.streampipeline.operator.status.EventRecorder;
 import io.streampipeline.operator.status.PipelineStatusComputer;
 import io.streampipeline.operator.status.Reasons;
 import io.streampipeline.operator.status.TransitionEvents;
+import io.streampipeline.operator.status.UpgradeHold;
 import io.streampipeline.plan.Problem;
 import io.streampipeline.plan.SpecValidator;
 import java.time.Clock;
@@ -54,7 +58,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles a StreamPipeline: check what only the operator can check (the Kafka listener included), bring the
  * KafkaTopics and the KafkaUser to the spec, create or update the FlinkDeployment once every topic is Ready and the
- * credentials are usable, and write what was observed to the status.
+ * credentials are usable (a change of a job with state only once an upgrade check says it keeps that state, see
+ * {@link UpgradeGate}), and write what was observed to the status.
  * It holds no finalizer: children are removed by owner references, so nothing can hang a namespace.
  */
 @ControllerConfiguration(name = "streampipeline")
@@ -69,6 +74,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
   private final TopicApplier topics;
   private final FlinkDeploymentApplier deployments;
   private final KafkaAccessGate accessGate;
+  private final UpgradeGate upgrades;
   private final EventRecorder events;
   private final OperatorConfig config;
   private final Clock clock;
@@ -83,8 +89,9 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     this.apis = new ClusterApis(client, clock);
     ChildRepairs repairs = new ChildRepairs();
     this.topics = new TopicApplier(client, repairs, clock);
-    this.deployments = new FlinkDeploymentApplier(client, config, repairs, clock);
+    this.deployments = new FlinkDeploymentApplier(client, repairs, clock);
     this.accessGate = new KafkaAccessGate(client);
+    this.upgrades = new UpgradeGate(new UpgradeChecks(client));
     this.events = new EventRecorder(client);
     this.config = config;
     this.clock = clock;
@@ -117,7 +124,12 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
             .withLabelSelector(ChildLabels.STRIMZI_CLUSTER)
             .withSecondaryToPrimaryMapper(secret -> pipelinesOfCluster(context, secret))
             .build(), context);
-    return List.of(allTopics, deploymentSource, userSource, secrets, progress.eventSource(context));
+    var upgradeCheckSource = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Job.class, StreamPipeline.class)
+            .withLabelSelector(UpgradeCheckJob.SELECTOR)
+            .withSecondaryToPrimaryMapper(StreamPipelineReconciler::pipelineOf)
+            .build(), context);
+    return List.of(allTopics, deploymentSource, userSource, secrets, upgradeCheckSource, progress.eventSource(context));
   }
 
   private static Set<ResourceID> pipelinesOfCluster(EventSourceContext<StreamPipeline> context, Secret secret) {
@@ -215,13 +227,21 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     }
 
     FlinkDeployment deployment = context.getSecondaryResource(FlinkDeployment.class).orElse(null);
+    UpgradeHold hold = null;
+    UpgradeCheckStatus upgradeCheck = pipeline.getStatus() == null ? null : pipeline.getStatus().getUpgradeCheck();
     if (topicsReady && access.observation().ready()) {
-      deployment = deployments.apply(pipeline, deployment, access.connectionUsed(), access.credentialsVersion(),
-          heldBack);
+      UpgradeGate.Decision decision = upgrades.decide(pipeline, PipelineChildren.flinkDeployment(pipeline, config,
+          access.connectionUsed(), access.credentialsVersion()), deployment, context.getSecondaryResources(Job.class));
+      if (decision.apply() != null) {
+        deployment = deployments.apply(decision.apply(), deployment, heldBack);
+      }
+      hold = decision.hold();
+      upgradeCheck = decision.check();
     }
     StreamPipelineStatus status = PipelineStatusComputer.observed(pipeline, topicStatuses, access.observation(),
-        deployment, progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
+        deployment, hold, progress.latest(pipeline).orElse(null), JobProgressPoller.threshold(pipeline),
         clock.instant());
+    status.setUpgradeCheck(upgradeCheck);
     if (!heldBack.isEmpty()) {
       // Someone keeps changing a child: say so, and look again when the next repair is allowed.
       Instant now = clock.instant();

@@ -12,7 +12,7 @@ import org.apache.flink.kubernetes.operator.api.status.ReconciliationState;
 import org.apache.flink.kubernetes.operator.api.status.Savepoint;
 
 /** What the Flink operator says about a FlinkDeployment, read once into the terms the pipeline status uses. */
-record FlinkJobObservation(
+public record FlinkJobObservation(
     String name,
     ResourceLifecycleState lifecycle,
     String jobState,
@@ -24,7 +24,7 @@ record FlinkJobObservation(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static FlinkJobObservation of(FlinkDeployment deployment) {
+  public static FlinkJobObservation of(FlinkDeployment deployment) {
     FlinkDeploymentStatus status = deployment.getStatus();
     String name = deployment.getMetadata().getName();
     if (status == null) {
@@ -75,7 +75,7 @@ record FlinkJobObservation(
   }
 
   /** Whether a job of this deployment ever ran, so that a pending change is an upgrade and not a first deploy. */
-  boolean deployedBefore() {
+  public boolean deployedBefore() {
     return jobId != null;
   }
 

@@ -46,22 +46,16 @@ public final class PipelineStatusComputer {
   }
 
   /**
+   * @param access the pipeline's way into Kafka; while its credentials are not usable the job is not deployed
+   *     (and a deployed one is not Ready: it could not reconnect)
    * @param deployment null when there is none yet
+   * @param hold a change held back from the FlinkDeployment by the upgrade check; null when none is
    * @param progress the latest poll of the job's progress; null when there is none
    * @param caughtUpBacklog the spec's threshold for CaughtUp
    */
   public static StreamPipelineStatus observed(StreamPipeline pipeline, List<TopicStatus> topics,
-      FlinkDeployment deployment, JobProgress progress, long caughtUpBacklog, Instant now) {
-    return observed(pipeline, topics, KafkaAccessObservation.ready(null), deployment, progress, caughtUpBacklog, now);
-  }
-
-  /**
-   * @param access the pipeline's way into Kafka; while its credentials are not usable the job is not deployed
-   *     (and a deployed one is not Ready: it could not reconnect)
-   */
-  public static StreamPipelineStatus observed(StreamPipeline pipeline, List<TopicStatus> topics,
-      KafkaAccessObservation access, FlinkDeployment deployment, JobProgress progress, long caughtUpBacklog,
-      Instant now) {
+      KafkaAccessObservation access, FlinkDeployment deployment, UpgradeHold hold, JobProgress progress,
+      long caughtUpBacklog, Instant now) {
     List<Condition> previous = previousConditions(pipeline);
     long generation = generation(pipeline);
     StreamPipelineStatus status = new StreamPipelineStatus();
@@ -81,7 +75,7 @@ public final class PipelineStatusComputer {
     JobVerdict job = deployment == null && topicsReady && !access.ready()
         ? new JobVerdict(false, access.stalled() ? Phase.Failed : Phase.Pending, access.reason(), access.message(),
             access.stalled() ? access.message() : null)
-        : judgeJob(pipeline, topicsReady, deployment, previous, now);
+        : judgeJob(pipeline, topicsReady, deployment, hold, previous, now);
     if (deployment != null) {
       status.setJob(FlinkJobObservation.of(deployment).summary());
     }
@@ -142,7 +136,7 @@ public final class PipelineStatusComputer {
   private record JobVerdict(boolean ready, Phase phase, String reason, String message, String error) {}
 
   private static JobVerdict judgeJob(StreamPipeline pipeline, boolean topicsReady, FlinkDeployment deployment,
-      List<Condition> previous, Instant now) {
+      UpgradeHold hold, List<Condition> previous, Instant now) {
     if (deployment == null) {
       return topicsReady
           ? new JobVerdict(false, Phase.Deploying, Reasons.DEPLOYING, "creating the FlinkDeployment", null)
@@ -163,6 +157,12 @@ public final class PipelineStatusComputer {
     if (flink.failed()) {
       String message = "the Flink job failed" + (flink.error() == null ? "" : ": " + flink.error());
       return new JobVerdict(false, Phase.Failed, Reasons.JOB_FAILED, message, message);
+    }
+    if (hold != null) {
+      // The job still runs the previous version: what holds the change back is what the user must see.
+      return hold.stalled()
+          ? new JobVerdict(false, Phase.Failed, hold.reason(), hold.message(), hold.message())
+          : new JobVerdict(false, Phase.Upgrading, hold.reason(), hold.message(), null);
     }
     if (wantSuspended) {
       return flink.suspended() && flink.caughtUp()
@@ -207,6 +207,7 @@ public final class PipelineStatusComputer {
       status.setJob(pipeline.getStatus().getJob());
       status.setProgress(pipeline.getStatus().getProgress());
       status.setKafka(pipeline.getStatus().getKafka());
+      status.setUpgradeCheck(pipeline.getStatus().getUpgradeCheck());
     }
     return status;
   }

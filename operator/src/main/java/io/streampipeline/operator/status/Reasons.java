@@ -26,6 +26,9 @@ public final class Reasons {
   public static final String UPGRADE_IN_PROGRESS = "UpgradeInProgress";
   public static final String UPGRADE_STUCK = "UpgradeStuck";
   public static final String UPGRADE_FAILED = "UpgradeFailed";
+  public static final String CHECKING_UPGRADE = "CheckingUpgrade";
+  public static final String UPGRADE_BLOCKED = "UpgradeBlocked";
+  public static final String UPGRADE_CHECK_FAILED = "UpgradeCheckFailed";
   public static final String JOB_FAILED = "JobFailed";
   public static final String FLINK_ERROR = "FlinkDeploymentError";
   public static final String SUSPENDED = "Suspended";

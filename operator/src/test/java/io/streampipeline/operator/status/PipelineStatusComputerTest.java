@@ -37,9 +37,11 @@ class PipelineStatusComputerTest {
   private static final long GENERATION = 4;
 
   /** What the computer is given: the pipeline (with its previous status) and the topics and FlinkDeployment seen. */
-  private record Observation(StreamPipeline pipeline, List<TopicStatus> topics, FlinkDeployment deployment) {
+  private record Observation(StreamPipeline pipeline, List<TopicStatus> topics, FlinkDeployment deployment,
+      UpgradeHold hold) {
     StreamPipelineStatus compute(Instant now) {
-      return PipelineStatusComputer.observed(pipeline, topics, deployment, null, 1000, now);
+      return PipelineStatusComputer.observed(pipeline, topics, KafkaAccessObservation.ready(null), deployment, hold,
+          null, 1000, now);
     }
   }
 
@@ -74,6 +76,18 @@ class PipelineStatusComputerTest {
             new Expected(Phase.Upgrading, "False", Reasons.SUSPENDING, true, false)),
         row("suspended as the spec asks", p -> observed(suspendedSpec(p), topics(true), suspended(p)),
             new Expected(Phase.Suspended, "True", Reasons.SUSPENDED, false, false)),
+        row("a change to a running job being checked", p -> new Observation(p, topics(true),
+                flink(p, JobStatus.RUNNING, "job-1", null, true),
+                new UpgradeHold(Reasons.CHECKING_UPGRADE, "checking", false)),
+            new Expected(Phase.Upgrading, "False", Reasons.CHECKING_UPGRADE, true, false)),
+        row("a change that would lose state held back", p -> new Observation(p, topics(true),
+                flink(p, JobStatus.RUNNING, "job-1", null, true),
+                new UpgradeHold(Reasons.UPGRADE_BLOCKED, "incompatible", true)),
+            new Expected(Phase.Failed, "False", Reasons.UPGRADE_BLOCKED, false, true)),
+        row("the upgrade check itself failed", p -> new Observation(p, topics(true),
+                flink(p, JobStatus.RUNNING, "job-1", null, true),
+                new UpgradeHold(Reasons.UPGRADE_CHECK_FAILED, "image not found", true)),
+            new Expected(Phase.Failed, "False", Reasons.UPGRADE_CHECK_FAILED, false, true)),
         row("a running job whose topic lost readiness", p -> observed(p, topics(false),
                 flink(p, JobStatus.RUNNING, "job-1", null, true)),
             new Expected(Phase.CreatingTopics, "False", Reasons.TOPICS_NOT_READY, true, false)));
@@ -145,7 +159,7 @@ class PipelineStatusComputerTest {
   }
 
   private static Observation observed(StreamPipeline pipeline, List<TopicStatus> topics, FlinkDeployment deployment) {
-    return new Observation(pipeline, topics, deployment);
+    return new Observation(pipeline, topics, deployment, null);
   }
 
   private static Observation running(StreamPipeline pipeline) {
