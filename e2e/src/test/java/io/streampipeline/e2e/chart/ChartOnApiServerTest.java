@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -30,9 +31,12 @@ import io.streampipeline.operator.StreamPipelineOperator;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.PlayedJobs;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.TestCluster;
+import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.UpgradeCheckProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -69,12 +73,14 @@ class ChartOnApiServerTest {
   private TestCluster cluster;
   private KubernetesClient admin;
   private PlayedOperators played;
+  private PlayedJobs jobs;
 
   @BeforeEach
   void installChartCrd(TestCluster cluster) throws IOException {
     this.cluster = cluster;
     this.admin = cluster.client();
     this.played = new PlayedOperators(admin);
+    this.jobs = new PlayedJobs(admin);
     try (InputStream in = Files.newInputStream(Chart.CRD)) {
       CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
       admin.resource(crd).fieldManager("helm").forceConflicts().serverSideApply();
@@ -249,13 +255,25 @@ class ChartOnApiServerTest {
     });
   }
 
-  /** Takes the dead-letter topic out of the spec: the operator deletes its KafkaTopic, or under Retain releases it. */
+  /**
+   * Takes the dead-letter topic out of the spec: the operator deletes its KafkaTopic, or under Retain releases it. The
+   * topic is part of the running job's plan, so the change is checked first: the check Job is played (compatible),
+   * its pod created from the Job's template under the namespace's restricted Pod Security, and then the
+   * FlinkDeployment gets the new plan.
+   */
   private void dropDeadLetter(String namespace, DeletionPolicy policy) {
     admin.resources(StreamPipeline.class).inNamespace(namespace).withName("wordcount").edit(p -> {
       p.getSpec().getTopics().setDeletionPolicy(policy);
       p.getSpec().setDeadLetter(null);
       return p;
     });
+    Job check = await().atMost(TIMEOUT).until(() -> jobs.runningUpgradeCheck(namespace, "wordcount"), Optional::isPresent)
+        .orElseThrow();
+    jobs.ended(check, 0, new UpgradeCheckProtocol.Result(UpgradeCheckProtocol.Result.COMPATIBLE, "compatible",
+        List.of(), 0).encode());
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(PlanCodec.decode(admin.resources(FlinkDeployment.class)
+        .inNamespace(namespace).withName("wordcount").get().getSpec().getJob().getArgs()[1]).deadLetterTopic())
+        .as("dead-letter topic in the FlinkDeployment's plan; status: %s", statusOf(namespace)).isNull());
   }
 
   private KafkaTopic topic(String namespace, String name) {
@@ -269,6 +287,7 @@ class ChartOnApiServerTest {
 
   private String pipelineNamespace() {
     String namespace = cluster.newNamespace("pipelines");
+    admin.namespaces().withName(namespace).edit(ns -> restricted(ns));
     played.createKafkaCluster(namespace, "events");
     return namespace;
   }

@@ -7,8 +7,11 @@ import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.testing.OperatorProcess;
 import io.streampipeline.operator.testing.Pipelines;
+import io.streampipeline.operator.testing.PlayedJobs;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
+import io.streampipeline.plan.PlanCodec;
+import io.streampipeline.plan.UpgradeCheckProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,11 +36,15 @@ import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
  * create → first status p50/p99 (the operator's queue latency plus its first reconcile: JOSDK exports no queue
  * latency) and create → Running p50/p99; the reconcile duration p99 from the operator's own histogram; the
  * operator's API writes per pipeline by resource and verb (its {@code streampipeline_kubernetes_requests_total});
- * its live heap after a full GC (jcmd), alone in its JVM; and the writes of a no-op resync (a restarted operator
- * reconciling every pipeline again). Run with {@code bench/operator-bench.sh}; options {@code --pipelines 1000
+ * its live heap after a full GC (jcmd), alone in its JVM; the writes of a no-op resync (a restarted operator
+ * reconciling every pipeline again); and a plan change of every pipeline through the upgrade check (latency until
+ * the FlinkDeployment has the new plan, and the operator's requests per change). Run with {@code bench/operator-bench.sh}; options {@code --pipelines 1000
  * --client-threads 16 --played-threads 8 --xmx 512m}.
  */
 public final class OperatorBenchmark {
+
+  /** What the plan change adds to every pipeline's SQL: a filter that changes the plan and keeps the group key. */
+  private static final String CHANGE = " HAVING COUNT(*) > 0";
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>(Map.of("pipelines", "1000", "client-threads", "16",
@@ -144,6 +152,7 @@ public final class OperatorBenchmark {
       double resyncSeconds = seconds(System.nanoTime() - resyncStart);
       TimeUnit.SECONDS.sleep(10);
       resync = new PrometheusSamples(resynced.scrape());
+      PlanChanges changes = changeEveryPlan(admin, namespace, count, clientThreads, playing, resynced);
       resynced.close();
       playing.shutdownNow();
 
@@ -171,7 +180,62 @@ public final class OperatorBenchmark {
       System.out.printf("no-op resync:                           %.0f API writes while a restarted operator reconciled"
           + " all %d pipelines in %.1f s (target 0)%n",
           resync.writesByResource().values().stream().mapToDouble(Double::doubleValue).sum(), count, resyncSeconds);
+      System.out.printf("plan change of every pipeline -> new plan in its FlinkDeployment: p50 / p99 %.0f / %.0f ms,"
+          + " all in %.1f s (upgrade checks played: compatible as soon as created)%n",
+          millis(percentile(changes.latencies(), 0.50)), millis(percentile(changes.latencies(), 0.99)),
+          changes.seconds());
+      System.out.printf("operator API requests per plan change (all but watches):%n");
+      changes.requests().forEach((what, n) -> System.out.printf("    %-36s %.2f per pipeline%n", what, n / count));
     }
+  }
+
+  /** The time from each edit until its FlinkDeployment has the new plan, and the operator's requests meanwhile. */
+  private record PlanChanges(List<Long> latencies, double seconds, Map<String, Double> requests) {}
+
+  /**
+   * Changes every pipeline's SQL (a filter more) from the client threads. Each change is checked by an upgrade check
+   * Job before it reaches the FlinkDeployment; the Job controller and the kubelet are played, the check ending
+   * compatible as soon as it is created, so what is measured is the operator's side: its requests and latency.
+   */
+  private static PlanChanges changeEveryPlan(KubernetesClient admin, String namespace, int count, int clientThreads,
+      ExecutorService playing, OperatorProcess operator) throws Exception {
+    PlayedJobs jobs = new PlayedJobs(admin);
+    String compatible = new UpgradeCheckProtocol.Result(UpgradeCheckProtocol.Result.COMPATIBLE, "compatible",
+        List.of(), 0).encode();
+    admin.batch().v1().jobs().inNamespace(namespace).inform(onAdd(j -> playing.submit(() -> jobs.ended(j, 0, compatible))));
+    Map<String, Long> editedAt = new ConcurrentHashMap<>();
+    Map<String, Long> changedAt = new ConcurrentHashMap<>();
+    admin.resources(FlinkDeployment.class).inNamespace(namespace).inform(onChange(d -> {
+      if (PlanCodec.decode(d.getSpec().getJob().getArgs()[1]).sql().endsWith(CHANGE)) {
+        changedAt.putIfAbsent(d.getMetadata().getName(), System.nanoTime());
+      }
+    }));
+    Map<String, Double> before = new PrometheusSamples(operator.scrape()).requestsByResource();
+    ExecutorService client = Executors.newFixedThreadPool(clientThreads);
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      String name = "wordcount-" + i;
+      client.submit(() -> {
+        editedAt.put(name, System.nanoTime());
+        admin.resources(StreamPipeline.class).inNamespace(namespace).withName(name).edit(p -> {
+          p.getSpec().getTransform().setSql(p.getSpec().getTransform().getSql() + CHANGE);
+          return p;
+        });
+      });
+    }
+    client.shutdown();
+    while (changedAt.size() < count) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(30)) {
+        throw new IllegalStateException("plan changes not applied after 30 minutes: " + changedAt.size());
+      }
+    }
+    double seconds = seconds(System.nanoTime() - start);
+    TimeUnit.SECONDS.sleep(10); // the statuses written after the FlinkDeployment
+    Map<String, Double> requests = new TreeMap<>(new PrometheusSamples(operator.scrape()).requestsByResource());
+    before.forEach((what, n) -> requests.merge(what, -n, Double::sum));
+    requests.values().removeIf(n -> n == 0);
+    return new PlanChanges(latencies(editedAt, changedAt), seconds, requests);
   }
 
   private static List<Long> latencies(Map<String, Long> from, Map<String, Long> to) {

@@ -24,6 +24,17 @@ record PrometheusSamples(String text) {
     return writes;
   }
 
+  /** Every request but watches, by resource and verb (get includes lists). */
+  Map<String, Double> requestsByResource() {
+    Map<String, Double> requests = new TreeMap<>();
+    for (String line : lines("streampipeline_kubernetes_requests_total")) {
+      if (!line.contains("verb=\"watch\"")) {
+        requests.merge(label(line, "resource") + " " + label(line, "verb"), value(line), Double::sum);
+      }
+    }
+    return requests;
+  }
+
   /** The {@code q} quantile of a histogram (seconds), the upper bound of the bucket it falls in. */
   double quantile(String histogram, double q) {
     Map<Double, Double> buckets = new TreeMap<>();
