@@ -9,14 +9,19 @@ import io.streampipeline.operator.status.FlinkJobObservation;
 import io.streampipeline.operator.status.Reasons;
 import io.streampipeline.operator.status.UpgradeHold;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 
 /**
  * Lets a change of the job's plan reach the FlinkDeployment only when it keeps the running job's state, as an
  * {@link UpgradeChecks upgrade check} in the cluster says; the verdict is kept on the status
- * ({@code status.upgradeCheck}), so a resync or a restarted operator never checks the same change twice. A change
+ * ({@code status.upgradeCheck}) and in memory, so a resync or a restarted operator never checks the same change
+ * twice. A change
  * that would lose or corrupt state is held back (the FlinkDeployment untouched, the running job running) until the
  * spec is reverted, or applied without state when {@code spec.job.allowStateLoss} is true.
  */
@@ -31,7 +36,21 @@ class UpgradeGate {
    */
   record Decision(FlinkDeployment apply, UpgradeHold hold, UpgradeCheckStatus check) {}
 
+  /** Pipelines kept in {@link #recent}: more than a cluster's pipelines, a bound on the memory of deleted ones. */
+  private static final int RECENT = 10_000;
+
   private final UpgradeChecks checks;
+  /**
+   * The latest verdict per pipeline uid, besides the status: a reconcile that starts before the informer has the
+   * status just written (the check Job's deletion triggers one at once) must not start the same check again.
+   */
+  private final Map<String, UpgradeCheckStatus> recent = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UpgradeCheckStatus> eldest) {
+          return size() > RECENT;
+        }
+      });
 
   UpgradeGate(UpgradeChecks checks) {
     this.checks = checks;
@@ -54,12 +73,17 @@ class UpgradeGate {
     }
     PlanChange change = found.get();
     String checkName = UpgradeCheckJob.name(pipeline.getMetadata().getName(), change);
+    String uid = pipeline.getMetadata().getUid();
+    UpgradeCheckStatus cached = Stream.of(recent.get(uid), last)
+        .filter(c -> c != null && c.isFor(change.fromHash(), change.toHash())).findFirst().orElse(null);
     // A failed check's verdict holds while its Job is kept; once the Job's TTL removes it, the check runs again.
-    boolean known = last != null && last.isFor(change.fromHash(), change.toHash())
-        && (!UpgradeChecks.FAILED.equals(last.getVerdict())
-            || checkJobs.stream().anyMatch(j -> checkName.equals(j.getMetadata().getName())));
-    UpgradeCheckStatus verdict = known ? last
+    boolean known = cached != null && (!UpgradeChecks.FAILED.equals(cached.getVerdict())
+        || checkJobs.stream().anyMatch(j -> checkName.equals(j.getMetadata().getName())));
+    UpgradeCheckStatus verdict = known ? cached
         : checks.verdict(pipeline, change, desired.getSpec().getImage(), checkJobs).orElse(null);
+    if (verdict != null) {
+      recent.put(uid, verdict);
+    }
     if (verdict == null) {
       return new Decision(null, new UpgradeHold(Reasons.CHECKING_UPGRADE, "checking whether the change keeps the"
           + " running job's state (Job " + checkName + "); the job runs the previous version meanwhile", false), last);
