@@ -24,6 +24,7 @@ import io.streampipeline.model.TopicsSpec.DeletionPolicy;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.TopicStatus;
+import io.streampipeline.operator.api.UpgradeCheckStatus;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.metrics.ApiRequests;
 import io.streampipeline.operator.testing.ArgoCdHealth;
@@ -318,7 +319,7 @@ class StreamPipelineOperatorTest {
     await().atMost(TIMEOUT).untilAsserted(() -> {
       assertThat(pipeline().getStatus().getPhase()).isEqualTo(Phase.Upgrading);
       assertThat(condition("Ready").getReason()).isEqualTo("UpgradeInProgress");
-      assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("COMPATIBLE");
+      assertThat(pipeline().getStatus().getUpgradeCheck()).extracting(UpgradeCheckStatus::getVerdict).isEqualTo("COMPATIBLE");
       assertKstatus("True", "False");
     });
     await("the check Job deleted once its verdict is on the status").atMost(TIMEOUT).untilAsserted(() ->
@@ -368,7 +369,7 @@ class StreamPipelineOperatorTest {
 
     edit(p -> p.getSpec().getTransform().setSql(newSql));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("Ready").getReason()).isEqualTo("UpgradeBlocked"));
-    assertThat(jobs.runningUpgradeChecks(namespace, "wordcount")).as("the verdict on the status is reused").isEmpty();
+    assertThat(jobs.runningUpgradeChecks(namespace, "wordcount")).as("the verdict already known is reused").isEmpty();
 
     edit(p -> p.getSpec().getJob().setAllowStateLoss(true));
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(planOf(deployment()).sql()).isEqualTo(newSql));

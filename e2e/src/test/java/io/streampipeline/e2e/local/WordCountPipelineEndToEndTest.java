@@ -13,6 +13,7 @@ import io.streampipeline.operator.StreamPipelineOperator;
 import io.streampipeline.operator.api.Phase;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.api.SourceBacklog;
+import io.streampipeline.operator.api.UpgradeCheckStatus;
 import io.streampipeline.operator.config.OperatorConfig;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.TestCluster;
@@ -196,7 +197,7 @@ class WordCountPipelineEndToEndTest {
     assertThat(stalled.getReason()).isEqualTo("UpgradeBlocked");
     assertThat(stalled.getMessage()).contains("incompatible in meaning", "GroupAggregate(groupBy=[word]",
         "spec.job.allowStateLoss");
-    assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("INCOMPATIBLE");
+    assertThat(pipeline().getStatus().getUpgradeCheck()).extracting(UpgradeCheckStatus::getVerdict).isEqualTo("INCOMPATIBLE");
     assertThat(client.v1().events().inNamespace(namespace).list().getItems()).anySatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getReason()).isEqualTo("UpgradeBlocked");
@@ -228,7 +229,7 @@ class WordCountPipelineEndToEndTest {
         "-p", "{\"spec\":{\"job\":{\"parallelism\":2}}}");
     awaitReadyWithANewJob(before);
 
-    assertThat(pipeline().getStatus().getUpgradeCheck().getVerdict()).isEqualTo("COMPATIBLE");
+    assertThat(pipeline().getStatus().getUpgradeCheck()).extracting(UpgradeCheckStatus::getVerdict).isEqualTo("COMPATIBLE");
     assertThat(flinkOperator.cluster().getJobStatus(before).get()).as("the job before the upgrade").isEqualTo(JobStatus.FINISHED);
     String savepoint = pipeline().getStatus().getJob().getLastSavepoint();
     assertThat(savepoint).as("the upgrade savepoint reported on the pipeline").isNotBlank();
