@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 
@@ -42,7 +41,8 @@ class UpgradeGate {
   private final UpgradeChecks checks;
   /**
    * The latest verdict per pipeline uid, besides the status: a reconcile that starts before the informer has the
-   * status just written (the check Job's deletion triggers one at once) must not start the same check again.
+   * status just written (the check Job's deletion triggers one at once) must neither start the same check again nor
+   * write the status back without the verdict.
    */
   private final Map<String, UpgradeCheckStatus> recent = Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -57,7 +57,11 @@ class UpgradeGate {
   }
 
   Decision decide(StreamPipeline pipeline, FlinkDeployment desired, FlinkDeployment running, Collection<Job> checkJobs) {
-    UpgradeCheckStatus last = pipeline.getStatus() == null ? null : pipeline.getStatus().getUpgradeCheck();
+    String uid = pipeline.getMetadata().getUid();
+    // This operator's latest verdict first: the pipeline at hand may predate the status it wrote last.
+    UpgradeCheckStatus remembered = recent.get(uid);
+    UpgradeCheckStatus last = remembered != null ? remembered
+        : pipeline.getStatus() == null ? null : pipeline.getStatus().getUpgradeCheck();
     if (running == null) {
       return new Decision(desired, null, last);
     }
@@ -73,9 +77,7 @@ class UpgradeGate {
     }
     PlanChange change = found.get();
     String checkName = UpgradeCheckJob.name(pipeline.getMetadata().getName(), change);
-    String uid = pipeline.getMetadata().getUid();
-    UpgradeCheckStatus cached = Stream.of(recent.get(uid), last)
-        .filter(c -> c != null && c.isFor(change.fromHash(), change.toHash())).findFirst().orElse(null);
+    UpgradeCheckStatus cached = last != null && last.isFor(change.fromHash(), change.toHash()) ? last : null;
     // A failed check's verdict holds while its Job is kept; once the Job's TTL removes it, the check runs again.
     boolean known = cached != null && (!UpgradeChecks.FAILED.equals(cached.getVerdict())
         || checkJobs.stream().anyMatch(j -> checkName.equals(j.getMetadata().getName())));
