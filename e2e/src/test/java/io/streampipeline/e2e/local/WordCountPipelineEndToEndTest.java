@@ -244,21 +244,26 @@ class WordCountPipelineEndToEndTest {
 
   /**
    * With {@code allowStateLoss: true} the long-words change goes through without state: the old job is cancelled
-   * (no savepoint), the new one starts with empty counts and reads on from the consumer group's committed offsets,
-   * so a long word counts again from 1 for the lines fed after the change, and a short word's last count stays in
-   * the sink. The spec's upgrade mode comes back with the next change (the suspend below, with a savepoint).
+   * (no savepoint), the new one starts with empty counts and, as the same change sets the source's
+   * {@code startingOffsets: earliest}, reads the topic again from its start, so each long word counts again from 1
+   * over every line, and a short word's last count stays in the sink. The spec's upgrade mode comes back with the next change (the suspend below, with a savepoint).
    */
   @Test
   @Order(4)
-  void withAllowStateLossTheBlockedChangeStartsWithoutStateFromTheCommittedOffsets() throws Exception {
+  void withAllowStateLossTheBlockedChangeStartsWithoutStateAndRecountsFromTheEarliestOffsets() throws Exception {
     JobID before = runningJob();
     kubectl.run("apply", "-n", namespace, "-f", render("wordcount-long-words.yaml").toString());
-    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
-        "-p", "{\"spec\":{\"job\":{\"allowStateLoss\":true}}}");
+    kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "json", "-p",
+        "[{\"op\":\"add\",\"path\":\"/spec/job/allowStateLoss\",\"value\":true},"
+            + "{\"op\":\"add\",\"path\":\"/spec/sources/0/startingOffsets\",\"value\":\"earliest\"}]");
 
     await("the job before cancelled, not stopped with a savepoint").atMost(TIMEOUT)
         .until(() -> flinkOperator.cluster().getJobStatus(before).get() == JobStatus.CANCELED);
+    // Without state, from the earliest offsets: the new SQL counts every line fed so far again, from 1.
     counts.clear();
+    List<String> already = List.copyOf(fed);
+    fed.clear();
+    count(already, LONG_WORDS);
     awaitReadyWithANewJob(before);
     kubectl.run("patch", "-n", namespace, "sp/" + PIPELINE, "--type", "merge",
         "-p", "{\"spec\":{\"job\":{\"allowStateLoss\":false}}}");
@@ -385,6 +390,11 @@ class WordCountPipelineEndToEndTest {
   /** Writes the lines to the source topic and counts their words the way the SQL in effect does. */
   private static void feed(List<String> lines, Predicate<String> counted) {
     topics.send(SOURCE, lines);
+    count(lines, counted);
+  }
+
+  /** Counts the words of lines read by the job the way the SQL in effect does. */
+  private static void count(List<String> lines, Predicate<String> counted) {
     fed.addAll(lines);
     for (String line : lines) {
       for (String word : line.split(" ")) {
