@@ -11,6 +11,7 @@ import io.streampipeline.operator.StreamPipelineOperator;
 import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.children.PipelineChildren;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.PlayedJobs;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.TestCluster;
@@ -147,6 +148,7 @@ class ApiServerOutageTest {
 
   /** Strimzi reconciles every KafkaTopic's current generation; Flink runs every FlinkDeployment's current spec. */
   private static void playStrimziAndFlink() {
+    new PlayedJobs(client).upgradeChecksPass(namespace);
     for (KafkaTopic topic : client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems()) {
       if (topic.getStatus() == null || !topic.getMetadata().getGeneration().equals(topic.getStatus().getObservedGeneration())) {
         played.topicReady(namespace, topic.getMetadata().getName());

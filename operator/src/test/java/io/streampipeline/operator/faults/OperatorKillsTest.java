@@ -14,6 +14,7 @@ import io.streampipeline.operator.api.StreamPipeline;
 import io.streampipeline.operator.children.ChildLabels;
 import io.streampipeline.operator.children.PipelineChildren;
 import io.streampipeline.operator.config.OperatorConfig;
+import io.streampipeline.operator.testing.PlayedJobs;
 import io.streampipeline.operator.testing.PlayedOperators;
 import io.streampipeline.operator.testing.Pipelines;
 import io.streampipeline.operator.testing.TestCluster;
@@ -247,8 +248,12 @@ class OperatorKillsTest {
         .orElse("none");
   }
 
-  /** Strimzi reconciles every KafkaTopic's current generation; Flink runs every FlinkDeployment's current spec. */
+  /**
+   * Strimzi reconciles every KafkaTopic's current generation; Flink runs every FlinkDeployment's current spec; every
+   * upgrade check passes (the edits change no query's meaning).
+   */
   private static void play() {
+    new PlayedJobs(client).upgradeChecksPass(namespace);
     for (KafkaTopic topic : client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems()) {
       if (!FOREIGN_TOPIC.equals(topic.getMetadata().getName()) && (topic.getStatus() == null
           || !topic.getMetadata().getGeneration().equals(topic.getStatus().getObservedGeneration()))) {
