@@ -81,6 +81,20 @@ final class ChildRepairs {
     }
   }
 
+  /**
+   * Whether {@code desired} is what this operator last wrote for its child: then a difference from the child is
+   * someone else's change, to be repaired, not a change of the spec.
+   */
+  boolean isLastWritten(HasMetadata desired) {
+    History history = histories.get(key(desired));
+    if (history == null) {
+      return false;
+    }
+    synchronized (history) {
+      return fingerprint(desired).equals(history.desired);
+    }
+  }
+
   /** Records that {@code desired} was written as {@code decision} said. */
   void written(HasMetadata desired, Write decision, Instant now) {
     forgetStale(now);

@@ -91,7 +91,7 @@ public class StreamPipelineReconciler implements Reconciler<StreamPipeline> {
     this.topics = new TopicApplier(client, repairs, clock);
     this.deployments = new FlinkDeploymentApplier(client, repairs, clock);
     this.accessGate = new KafkaAccessGate(client);
-    this.upgrades = new UpgradeGate(new UpgradeChecks(client));
+    this.upgrades = new UpgradeGate(new UpgradeChecks(client), repairs);
     this.events = new EventRecorder(client);
     this.config = config;
     this.clock = clock;

@@ -39,6 +39,7 @@ class UpgradeGate {
   private static final int RECENT = 10_000;
 
   private final UpgradeChecks checks;
+  private final ChildRepairs repairs;
   /**
    * The latest verdict per pipeline uid, besides the status: a reconcile that starts before the informer has the
    * status just written (the check Job's deletion triggers one at once) must neither start the same check again nor
@@ -52,8 +53,9 @@ class UpgradeGate {
         }
       });
 
-  UpgradeGate(UpgradeChecks checks) {
+  UpgradeGate(UpgradeChecks checks, ChildRepairs repairs) {
     this.checks = checks;
+    this.repairs = repairs;
   }
 
   Decision decide(StreamPipeline pipeline, FlinkDeployment desired, FlinkDeployment running, Collection<Job> checkJobs) {
@@ -62,7 +64,8 @@ class UpgradeGate {
     UpgradeCheckStatus remembered = recent.get(uid);
     UpgradeCheckStatus last = remembered != null ? remembered
         : pipeline.getStatus() == null ? null : pipeline.getStatus().getUpgradeCheck();
-    if (running == null) {
+    if (running == null || repairs.isLastWritten(desired)) {
+      // No job yet, or the FlinkDeployment was changed by someone else: putting back what was checked is no upgrade.
       return new Decision(desired, null, last);
     }
     Optional<PlanChange> found = PlanChange.between(running, desired);
