@@ -17,6 +17,7 @@ import io.streampipeline.plan.PlanCodec;
 import io.streampipeline.plan.SinkPlan;
 import io.streampipeline.plan.SourcePlan;
 import io.streampipeline.plan.StartingOffsets;
+import io.streampipeline.plan.StatePlan;
 import io.streampipeline.plan.UpgradeCheckProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,25 @@ class UpgradeCompatibilityTest {
       assertThat(finding.operator()).isEqualTo("source events (topic events-v2)");
       assertThat(finding.message()).contains("source events (topic events)");
     });
+  }
+
+  @Test
+  void turningStateTtlOnOrOffFailsTheRestoreOfKeyedSqlStateWhileChangingItsValueDoesNot() {
+    PipelinePlan without = plan("events", COUNT_PER_PAGE);
+    PipelinePlan day = withTtl(without, 86_400_000L);
+
+    for (PipelinePlan[] toggle : new PipelinePlan[][] {{without, day}, {day, without}}) {
+      UpgradePrediction prediction = predict(toggle[0], toggle[1]);
+      assertThat(prediction.verdict()).isEqualTo(Verdict.INCOMPATIBLE);
+      assertThat(prediction.findings()).singleElement().satisfies(finding -> {
+        assertThat(finding.change()).isEqualTo(Change.RESTORE_FAILS);
+        assertThat(finding.operator()).startsWith("GroupAggregate(groupBy=[page]");
+        assertThat(finding.message()).contains("spec.job.stateTtl is turned " + (toggle[1] == day ? "on" : "off"));
+      });
+    }
+    assertThat(predict(day, withTtl(without, 3_600_000L)).verdict()).isEqualTo(Verdict.COMPATIBLE);
+    assertThat(predict(plan("events", "SELECT page FROM events"), withTtl(plan("events", "SELECT page FROM events"),
+        3_600_000L)).verdict()).as("no keyed state, nothing to restore").isEqualTo(Verdict.COMPATIBLE);
   }
 
   @Test
@@ -116,6 +136,13 @@ class UpgradeCompatibilityTest {
 
   private static UpgradePrediction predict(PipelinePlan from, PipelinePlan to) {
     return UpgradeCompatibility.predict(from, 1, to, 1);
+  }
+
+  private static PipelinePlan withTtl(PipelinePlan plan, long ttlMs) {
+    return new PipelinePlan(plan.version(), plan.pipeline(), plan.bootstrapServers(), plan.sources(), plan.sql(),
+        plan.sink(), plan.deadLetterTopic(), plan.delivery(), plan.checkpointIntervalMs(), plan.restartAttempts(),
+        plan.restartDelayMs(), plan.consumerGroup(), plan.transactionalIdPrefix(), new StatePlan(null, ttlMs),
+        plan.kafkaProperties(), plan.sinks());
   }
 
   /** A plan whose sink is keyed on the group key of an aggregating {@code sql} ({@code k} or {@code page}). */

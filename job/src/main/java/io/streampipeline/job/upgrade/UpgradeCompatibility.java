@@ -36,6 +36,10 @@ public final class UpgradeCompatibility {
                 ? " (a change upstream of it in spec.transform.sql moves it in Flink's graph)" : "")));
       } else if (!old.meaning().equals(now.meaning())) {
         findings.add(new Finding(Change.MEANING_CHANGED, now.description(), meaningChange(old, now)));
+      } else if (now.kind() == StatefulOperator.Kind.SQL && ttlToggled(from, to)) {
+        findings.add(new Finding(Change.RESTORE_FAILS, now.description(), "spec.job.stateTtl is turned "
+            + (to.stateOrDefault().ttlMs() == null ? "off" : "on") + ": in Flink 1.20 that changes the serializer of"
+            + " its keyed state, and the restore fails (changing the TTL's value would not)"));
       }
     }
     Set<String> resumedSources = sourcesIn(before);
@@ -61,6 +65,11 @@ public final class UpgradeCompatibility {
         .map(failure -> prediction.with(List.of(new Finding(Change.RESTORE_FAILS, null,
             "restoring a savepoint of the running version fails: " + failure))))
         .orElse(prediction);
+  }
+
+  /** Whether the table state TTL is turned on or off, which Flink 1.20's SQL operators cannot restore across. */
+  private static boolean ttlToggled(PipelinePlan from, PipelinePlan to) {
+    return (from.stateOrDefault().ttlMs() == null) != (to.stateOrDefault().ttlMs() == null);
   }
 
   private static String meaningChange(StatefulOperator old, StatefulOperator now) {
