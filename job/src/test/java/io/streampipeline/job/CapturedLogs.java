@@ -1,6 +1,8 @@
 package io.streampipeline.job;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -22,6 +24,7 @@ final class CapturedLogs implements AutoCloseable {
   private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
   private final LoggerConfig root = context.getConfiguration().getRootLogger();
   private final Level rootLevel = root.getLevel();
+  private final Map<LoggerConfig, Level> quieted = new HashMap<>();
   private final AbstractAppender appender = new AbstractAppender("captured", null, null, true, Property.EMPTY_ARRAY) {
     @Override
     public void append(LogEvent event) {
@@ -42,6 +45,13 @@ final class CapturedLogs implements AutoCloseable {
     root.addAppender(config.getAppender("console"), Level.WARN, null);
     root.addAppender(appender, Level.INFO, null);
     root.setLevel(Level.INFO);
+    // Loggers the test configuration quiets (the Kafka clients, for the fault tests) must not hide what a pod logs.
+    for (LoggerConfig logger : config.getLoggers().values()) {
+      if (logger != root && logger.getLevel() != null && !logger.getLevel().isLessSpecificThan(Level.INFO)) {
+        quieted.put(logger, logger.getLevel());
+        logger.setLevel(Level.INFO);
+      }
+    }
     context.updateLoggers();
   }
 
@@ -55,6 +65,7 @@ final class CapturedLogs implements AutoCloseable {
     root.removeAppender("console");
     root.addAppender(context.getConfiguration().getAppender("console"), null, null);
     root.setLevel(rootLevel);
+    quieted.forEach(LoggerConfig::setLevel);
     context.updateLoggers();
     appender.stop();
   }
